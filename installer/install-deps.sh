@@ -12,8 +12,8 @@ packages=(
     googletest libgtest-dev libgmock-dev
     # run: a Secret Service provider so secrets reach a keychain, and the SVG icon plugin
     gnome-keyring libsecret-tools libqt6svg6
-    # tests: private D-Bus sessions, a virtual X server, curl for the sandbox walk-through
-    dbus dbus-bin dbus-daemon xvfb xauth curl
+    # tests: private D-Bus sessions, a virtual X server, curl, jq and openssl for the sandbox walk-through
+    dbus dbus-bin dbus-daemon xvfb xauth curl jq openssl
 )
 
 if [ "${1:-}" = "--list" ]; then

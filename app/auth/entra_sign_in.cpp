@@ -1,0 +1,320 @@
+#include "auth/entra_sign_in.h"
+
+#include "clients/token_client.h"
+#include "core/endpoints.h"
+#include "core/http_client.h"
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QPointer>
+#include <QRandomGenerator>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
+#include <QUrlQuery>
+
+namespace dcr {
+
+namespace {
+
+// RFC 7636: 43-128 characters from the unreserved set, from the system's CSPRNG.
+QString randomUnreserved(int length) {
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
+    QString out;
+    out.reserve(length);
+    auto* rng = QRandomGenerator::system();
+    for (int i = 0; i < length; ++i)
+        out += QLatin1Char(alphabet[rng->bounded(static_cast<int>(sizeof(alphabet) - 1))]);
+    return out;
+}
+
+const QByteArray kClosePage =
+    "<!doctype html><html><head><meta charset=\"utf-8\"><title>dcr-wizard</title></head>"
+    "<body style=\"font-family:sans-serif\"><h1>Signed in</h1><p>You can close this window and return to dcr-wizard.</p></body></html>";
+
+}  // namespace
+
+QString pkceChallenge(const QString& verifier) {
+    return QString::fromLatin1(QCryptographicHash::hash(verifier.toLatin1(), QCryptographicHash::Sha256)
+                                   .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+struct EntraSignIn::Private {
+    Private(HttpClient& h, QUrl l, QString t, QString c, QStringList s)
+        : http(h), login(std::move(l)), tenant(std::move(t)), clientId(std::move(c)), scopes(std::move(s)) {}
+
+    HttpClient& http;
+    QUrl login;
+    QString tenant;
+    QString clientId;
+    QStringList scopes;
+    QTcpServer* listener = nullptr;
+    QString verifier;
+    QString state;
+    QString redirectUri;
+    QTimer poll;
+    QString deviceCode;
+    int intervalSeconds = 5;
+    QDateTime deviceDeadline;
+    QString refreshToken;
+    quint64 generation = 0;  // answers of a cancelled attempt are ignored
+
+    QUrl endpoint(const QString& path) const { return joinUrl(login, QLatin1Char('/') + tenant + path); }
+};
+
+QStringList EntraSignIn::defaultScopes(const QUrl& graphBase) {
+    // The sandbox stands in for Microsoft Graph, so it keeps Graph's resource name.
+    const bool loopback = graphBase.scheme() == QLatin1String("http");
+    const QString resource = loopback || graphBase.isEmpty() ? QStringLiteral("https://graph.microsoft.com")
+                                                             : graphBase.adjusted(QUrl::RemovePath | QUrl::RemoveQuery).toString();
+    QStringList scopes;
+    for (const char* s : {"Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All", "User.Read"})
+        scopes << resource + QLatin1Char('/') + QLatin1String(s);
+    scopes << QStringLiteral("offline_access") << QStringLiteral("openid") << QStringLiteral("profile");
+    return scopes;
+}
+
+EntraSignIn::EntraSignIn(HttpClient& http, QUrl loginBase, QString tenant, QString clientId, QStringList scopes, QObject* parent)
+    : QObject(parent), d(std::make_unique<Private>(http, std::move(loginBase), std::move(tenant), std::move(clientId), std::move(scopes))) {
+    d->poll.setSingleShot(true);
+    connect(&d->poll, &QTimer::timeout, this, &EntraSignIn::pollDeviceCode);
+}
+
+EntraSignIn::~EntraSignIn() = default;
+
+void EntraSignIn::cancel() {
+    ++d->generation;
+    d->poll.stop();
+    if (d->listener) {
+        d->listener->close();
+        d->listener->deleteLater();
+        d->listener = nullptr;
+    }
+}
+
+void EntraSignIn::startBrowserSignIn() {
+    cancel();
+    d->listener = new QTcpServer(this);
+    if (!d->listener->listen(QHostAddress::LocalHost, 0)) {
+        emitFailure(Error::make(QStringLiteral("auth.loopback"), tr("No local port is free for the sign-in answer."),
+                                tr("Use the device code sign-in instead.")));
+        return;
+    }
+    d->verifier = randomUnreserved(64);
+    d->state = randomUnreserved(32);
+    d->redirectUri = QStringLiteral("http://localhost:%1").arg(d->listener->serverPort());
+    connect(d->listener, &QTcpServer::newConnection, this, &EntraSignIn::onLoopbackConnection);
+
+    QUrl url = d->endpoint(QStringLiteral("/oauth2/v2.0/authorize"));
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("client_id"), d->clientId);
+    query.addQueryItem(QStringLiteral("response_type"), QStringLiteral("code"));
+    query.addQueryItem(QStringLiteral("redirect_uri"), QString::fromLatin1(QUrl::toPercentEncoding(d->redirectUri)));
+    query.addQueryItem(QStringLiteral("response_mode"), QStringLiteral("query"));
+    query.addQueryItem(QStringLiteral("scope"), QString::fromLatin1(QUrl::toPercentEncoding(d->scopes.join(QLatin1Char(' ')))));
+    query.addQueryItem(QStringLiteral("state"), d->state);
+    query.addQueryItem(QStringLiteral("code_challenge"), pkceChallenge(d->verifier));
+    query.addQueryItem(QStringLiteral("code_challenge_method"), QStringLiteral("S256"));
+    url.setQuery(query.query(QUrl::FullyEncoded), QUrl::StrictMode);
+    emit browserUrl(url);
+}
+
+void EntraSignIn::onLoopbackConnection() {
+    QTcpSocket* socket = d->listener ? d->listener->nextPendingConnection() : nullptr;
+    if (!socket)
+        return;
+    auto buffer = std::make_shared<QByteArray>();
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    connect(socket, &QTcpSocket::readyRead, this, [this, socket, buffer] {
+        buffer->append(socket->readAll());
+        if (!buffer->contains("\r\n\r\n")) {
+            if (buffer->size() > 64 * 1024)
+                socket->abort();
+            return;
+        }
+        const QList<QByteArray> requestLine = buffer->left(buffer->indexOf("\r\n")).split(' ');
+        const QUrl target(QString::fromLatin1(requestLine.value(1)));
+        const QUrlQuery query(target);
+        // Browsers also ask for /favicon.ico: answer only the redirect itself.
+        if (!query.hasQueryItem(QStringLiteral("code")) && !query.hasQueryItem(QStringLiteral("error"))) {
+            socket->write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            socket->disconnectFromHost();
+            return;
+        }
+        socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nConnection: close\r\nContent-Length: " +
+                      QByteArray::number(kClosePage.size()) + "\r\n\r\n" + kClosePage);
+        socket->disconnectFromHost();
+        if (d->listener) {
+            d->listener->close();
+            d->listener->deleteLater();
+            d->listener = nullptr;
+        }
+        if (query.queryItemValue(QStringLiteral("state"), QUrl::FullyDecoded) != d->state) {
+            emitFailure(Error::make(QStringLiteral("auth.state_mismatch"), tr("The sign-in answer did not belong to this sign-in."),
+                                    tr("Start the sign-in again from dcr-wizard.")));
+            return;
+        }
+        if (query.hasQueryItem(QStringLiteral("error"))) {
+            const QJsonObject body{{QStringLiteral("error"), query.queryItemValue(QStringLiteral("error"), QUrl::FullyDecoded)},
+                                   {QStringLiteral("error_description"), query.queryItemValue(QStringLiteral("error_description"), QUrl::FullyDecoded)}};
+            emitFailure(Error::fromEntraTokenError(400, QJsonDocument(body).toJson()));
+            return;
+        }
+        redeem({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+                {QStringLiteral("client_id"), d->clientId},
+                {QStringLiteral("code"), query.queryItemValue(QStringLiteral("code"), QUrl::FullyDecoded)},
+                {QStringLiteral("redirect_uri"), d->redirectUri},
+                {QStringLiteral("code_verifier"), d->verifier},
+                {QStringLiteral("scope"), d->scopes.join(QLatin1Char(' '))}});
+    });
+}
+
+void EntraSignIn::redeem(const QList<QPair<QString, QString>>& form) {
+    HttpRequest request;
+    request.method = "POST";
+    request.url = d->endpoint(QStringLiteral("/oauth2/v2.0/token"));
+    request.flavor = ErrorFlavor::Entra;
+    request.setFormBody(form);
+    const quint64 generation = d->generation;
+    d->http.send(request, [this, generation](const HttpResponse& response, const std::optional<Error>& error) {
+        if (generation != d->generation)
+            return;
+        if (error) {
+            emitFailure(*error);
+            return;
+        }
+        acceptTokenResponse(response.json());
+    });
+}
+
+void EntraSignIn::acceptTokenResponse(const QJsonObject& json) {
+    TokenSet tokens;
+    tokens.accessToken = json.value(QStringLiteral("access_token")).toString();
+    tokens.refreshToken = json.value(QStringLiteral("refresh_token")).toString();
+    const QJsonValue expires = json.value(QStringLiteral("expires_in"));
+    tokens.expiresAt = QDateTime::currentDateTimeUtc().addSecs(expires.isString() ? expires.toString().toInt() : expires.toInt());
+    QJsonObject header, claims;
+    if (tokens.accessToken.isEmpty() || !decodeJwt(tokens.accessToken.toUtf8(), &header, &claims)) {
+        emitFailure(Error::make(QStringLiteral("auth.no_token"), tr("Microsoft Entra ID answered without a usable access token."),
+                                tr("Try signing in again; if it keeps happening, use the device code sign-in.")));
+        return;
+    }
+    fillFromClaims(tokens, claims);
+    if (!tokens.refreshToken.isEmpty())
+        d->refreshToken = tokens.refreshToken;
+    emit signedIn(tokens);
+}
+
+void EntraSignIn::fillFromClaims(TokenSet& tokens, const QJsonObject& claims) {
+    tokens.tenantId = claims.value(QStringLiteral("tid")).toString();
+    for (const char* name : {"upn", "unique_name", "preferred_username", "name"}) {
+        tokens.userName = claims.value(QLatin1String(name)).toString();
+        if (!tokens.userName.isEmpty())
+            break;
+    }
+    tokens.scopes = claims.value(QStringLiteral("scp")).toString().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    if (!tokens.expiresAt.isValid() || tokens.expiresAt <= QDateTime::currentDateTimeUtc())
+        tokens.expiresAt = QDateTime::fromSecsSinceEpoch(claims.value(QStringLiteral("exp")).toInteger(), Qt::UTC);
+}
+
+void EntraSignIn::startDeviceCode() {
+    cancel();
+    HttpRequest request;
+    request.method = "POST";
+    request.url = d->endpoint(QStringLiteral("/oauth2/v2.0/devicecode"));
+    request.flavor = ErrorFlavor::Entra;
+    request.setFormBody({{QStringLiteral("client_id"), d->clientId}, {QStringLiteral("scope"), d->scopes.join(QLatin1Char(' '))}});
+    const quint64 generation = d->generation;
+    d->http.send(request, [this, generation](const HttpResponse& response, const std::optional<Error>& error) {
+        if (generation != d->generation)
+            return;
+        if (error) {
+            emitFailure(*error);
+            return;
+        }
+        const QJsonObject json = response.json();
+        d->deviceCode = json.value(QStringLiteral("device_code")).toString();
+        d->intervalSeconds = std::max(1, json.value(QStringLiteral("interval")).toInt(5));
+        const int expiresIn = json.value(QStringLiteral("expires_in")).toInt(900);
+        d->deviceDeadline = QDateTime::currentDateTimeUtc().addSecs(expiresIn);
+        emit deviceCode(json.value(QStringLiteral("user_code")).toString(), QUrl(json.value(QStringLiteral("verification_uri")).toString()),
+                        json.value(QStringLiteral("message")).toString(), expiresIn);
+        d->poll.start(d->intervalSeconds * 1000);
+    });
+}
+
+void EntraSignIn::pollDeviceCode() {
+    if (QDateTime::currentDateTimeUtc() >= d->deviceDeadline) {
+        emitFailure(Error::make(QStringLiteral("entra.expired_token"), tr("The device code expired before the sign-in was completed."),
+                                tr("Start the sign-in again and enter the new code within 15 minutes.")));
+        return;
+    }
+    HttpRequest request;
+    request.method = "POST";
+    request.url = d->endpoint(QStringLiteral("/oauth2/v2.0/token"));
+    request.flavor = ErrorFlavor::Entra;
+    request.setFormBody({{QStringLiteral("grant_type"), QStringLiteral("urn:ietf:params:oauth:grant-type:device_code")},
+                         {QStringLiteral("client_id"), d->clientId},
+                         {QStringLiteral("device_code"), d->deviceCode}});
+    const quint64 generation = d->generation;
+    d->http.send(request, [this, generation](const HttpResponse& response, const std::optional<Error>& error) {
+        if (generation != d->generation)
+            return;
+        if (!error) {
+            acceptTokenResponse(response.json());
+            return;
+        }
+        // Branch on the protocol's `error`, never on the description.
+        const QString code = response.json().value(QStringLiteral("error")).toString();
+        if (code == QLatin1String("authorization_pending")) {
+            d->poll.start(d->intervalSeconds * 1000);
+            return;
+        }
+        if (code == QLatin1String("slow_down")) {
+            d->intervalSeconds += 5;
+            d->poll.start(d->intervalSeconds * 1000);
+            return;
+        }
+        emitFailure(*error);
+    });
+}
+
+void EntraSignIn::useAccessToken(const QString& accessToken) {
+    QJsonObject header, claims;
+    TokenSet tokens;
+    tokens.accessToken = accessToken.trimmed();
+    if (!decodeJwt(tokens.accessToken.toUtf8(), &header, &claims)) {
+        emitFailure(Error::make(QStringLiteral("auth.not_a_jwt"), tr("What was pasted is not an access token (a JWT has three parts separated by dots)."),
+                                tr("Copy the whole access token, for example from `az account get-access-token --resource https://graph.microsoft.com`.")));
+        return;
+    }
+    tokens.expiresAt = QDateTime::fromSecsSinceEpoch(claims.value(QStringLiteral("exp")).toInteger(), Qt::UTC);
+    if (tokens.expiresAt <= QDateTime::currentDateTimeUtc()) {
+        emitFailure(Error::make(QStringLiteral("auth.expired"), tr("The access token has expired."), tr("Get a fresh token and paste it again.")));
+        return;
+    }
+    fillFromClaims(tokens, claims);
+    QTimer::singleShot(0, this, [this, tokens] { emit signedIn(tokens); });
+}
+
+void EntraSignIn::refresh() {
+    if (d->refreshToken.isEmpty()) {
+        emitFailure(Error::make(QStringLiteral("auth.no_refresh_token"), tr("There is no refresh token to renew the sign-in with."),
+                                tr("Sign in again.")));
+        return;
+    }
+    cancel();
+    redeem({{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+            {QStringLiteral("client_id"), d->clientId},
+            {QStringLiteral("refresh_token"), d->refreshToken},
+            {QStringLiteral("scope"), d->scopes.join(QLatin1Char(' '))}});
+}
+
+void EntraSignIn::emitFailure(const Error& error) {
+    cancel();
+    // Always from the event loop, so that a caller connecting after start*() still hears it.
+    QTimer::singleShot(0, this, [this, error] { emit failed(error); });
+}
+
+}  // namespace dcr

@@ -1,0 +1,248 @@
+#include "clients/token_client.h"
+
+#include "core/endpoints.h"
+#include "core/http_client.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTimer>
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+
+#include <memory>
+
+namespace dcr {
+
+namespace {
+
+constexpr auto kB64 = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
+constexpr int kReplicationBudgetMs = 120000;
+
+QString tr(const char* text) { return QCoreApplication::translate("TokenClient", text); }
+
+bool decodeBase64Url(const QByteArray& part, QByteArray* out) {
+    auto result = QByteArray::fromBase64Encoding(part, kB64 | QByteArray::AbortOnBase64DecodingErrors);
+    if (!result)
+        return false;
+    *out = *result;
+    return true;
+}
+
+// An RSA public key from a JWK's modulus and exponent.
+EVP_PKEY* rsaKeyFromJwk(const QJsonObject& jwk) {
+    QByteArray n, e;
+    if (!decodeBase64Url(jwk.value(QStringLiteral("n")).toString().toLatin1(), &n) ||
+        !decodeBase64Url(jwk.value(QStringLiteral("e")).toString().toLatin1(), &e) || n.isEmpty() || e.isEmpty())
+        return nullptr;
+    BIGNUM* bn = BN_bin2bn(reinterpret_cast<const unsigned char*>(n.constData()), n.size(), nullptr);
+    BIGNUM* be = BN_bin2bn(reinterpret_cast<const unsigned char*>(e.constData()), e.size(), nullptr);
+    OSSL_PARAM_BLD* builder = OSSL_PARAM_BLD_new();
+    OSSL_PARAM* params = nullptr;
+    EVP_PKEY* key = nullptr;
+    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr);
+    if (bn && be && builder && ctx && OSSL_PARAM_BLD_push_BN(builder, OSSL_PKEY_PARAM_RSA_N, bn) == 1 &&
+        OSSL_PARAM_BLD_push_BN(builder, OSSL_PKEY_PARAM_RSA_E, be) == 1 && (params = OSSL_PARAM_BLD_to_param(builder)) &&
+        EVP_PKEY_fromdata_init(ctx) == 1)
+        EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_PUBLIC_KEY, params);
+    EVP_PKEY_CTX_free(ctx);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(builder);
+    BN_free(bn);
+    BN_free(be);
+    return key;
+}
+
+Error tokenProblem(const QString& what) {
+    return Error::make(QStringLiteral("token.malformed"), what,
+                       tr("Sign in again, or check that the token was copied whole."));
+}
+
+}  // namespace
+
+bool decodeJwt(const QByteArray& jwt, QJsonObject* header, QJsonObject* claims) {
+    const QList<QByteArray> parts = jwt.trimmed().split('.');
+    if (parts.size() != 3)
+        return false;
+    QByteArray h, c;
+    if (!decodeBase64Url(parts[0], &h) || !decodeBase64Url(parts[1], &c))
+        return false;
+    const QJsonDocument hd = QJsonDocument::fromJson(h);
+    const QJsonDocument cd = QJsonDocument::fromJson(c);
+    if (!hd.isObject() || !cd.isObject())
+        return false;
+    *header = hd.object();
+    *claims = cd.object();
+    return true;
+}
+
+bool verifyJwtSignature(const QByteArray& jwt, const QJsonObject& jwks, QString* why) {
+    QJsonObject header, claims;
+    if (!decodeJwt(jwt, &header, &claims)) {
+        *why = tr("The token is not a JWT.");
+        return false;
+    }
+    if (header.value(QStringLiteral("alg")).toString() != QLatin1String("RS256")) {
+        *why = tr("The token is not signed with RS256.");
+        return false;
+    }
+    const QString kid = header.value(QStringLiteral("kid")).toString(header.value(QStringLiteral("x5t")).toString());
+    QJsonObject jwk;
+    for (const QJsonValue& k : jwks.value(QStringLiteral("keys")).toArray()) {
+        const QJsonObject key = k.toObject();
+        if (!kid.isEmpty() && (key.value(QStringLiteral("kid")).toString() == kid || key.value(QStringLiteral("x5t")).toString() == kid))
+            jwk = key;
+    }
+    if (jwk.isEmpty() || jwk.value(QStringLiteral("kty")).toString() != QLatin1String("RSA")) {
+        *why = tr("The token was signed with a key the tenant does not publish.");
+        return false;
+    }
+    const QList<QByteArray> parts = jwt.trimmed().split('.');
+    QByteArray signature;
+    if (!decodeBase64Url(parts[2], &signature)) {
+        *why = tr("The token's signature is not valid base64url.");
+        return false;
+    }
+    EVP_PKEY* key = rsaKeyFromJwk(jwk);
+    if (!key) {
+        *why = tr("The tenant's signing key could not be read.");
+        return false;
+    }
+    const QByteArray signingInput = parts[0] + '.' + parts[1];
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    const bool valid = ctx && EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, key) == 1 &&
+                       EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(signature.constData()), signature.size(),
+                                        reinterpret_cast<const unsigned char*>(signingInput.constData()), signingInput.size()) == 1;
+    EVP_MD_CTX_free(ctx);
+    EVP_PKEY_free(key);
+    if (!valid)
+        *why = tr("The token's signature does not match the tenant's signing key.");
+    return valid;
+}
+
+TokenClient::TokenClient(HttpClient& http, QUrl loginBase, QObject* parent)
+    : QObject(parent), m_http(http), m_loginBase(std::move(loginBase)), m_replicationBudgetMs(kReplicationBudgetMs) {}
+
+void TokenClient::clientCredentialsV1(const QString& tenant, const QString& clientId, const QString& clientSecret,
+                                      const QString& resource, bool retryWhileReplicating, Callback<AccessToken> done) {
+    auto clock = std::make_shared<QElapsedTimer>();
+    clock->start();
+    auto attempt = std::make_shared<std::function<void(int)>>();
+    // The shared function refers to itself only through a weak copy, so it is freed when done.
+    std::weak_ptr<std::function<void(int)>> weak = attempt;
+    *attempt = [this, tenant, clientId, clientSecret, resource, retryWhileReplicating, done, clock, weak](int pauseMs) {
+        HttpRequest request;
+        request.method = "POST";
+        request.url = joinUrl(m_loginBase, QLatin1Char('/') + tenant + QStringLiteral("/oauth2/token"));
+        request.flavor = ErrorFlavor::Entra;
+        request.setFormBody({{QStringLiteral("grant_type"), QStringLiteral("client_credentials")},
+                             {QStringLiteral("client_id"), clientId},
+                             {QStringLiteral("client_secret"), clientSecret},
+                             {QStringLiteral("resource"), resource}});
+        auto self = weak.lock();
+        m_http.send(request, [this, done, clock, pauseMs, retryWhileReplicating, self](const HttpResponse& response, const std::optional<Error>& error) {
+            if (error) {
+                // Fresh credentials are refused for a while until Entra ID has replicated them.
+                const bool replicating = error->code.contains(QLatin1String("700016")) || error->code.contains(QLatin1String("7000215"));
+                if (retryWhileReplicating && replicating && clock->elapsed() + pauseMs < m_replicationBudgetMs) {
+                    QTimer::singleShot(pauseMs, this, [self, pauseMs] { (*self)(std::min(pauseMs * 2, 16000)); });
+                    return;
+                }
+                done(Result<AccessToken>::failure(*error));
+                return;
+            }
+            const QJsonObject json = response.json();
+            AccessToken token;
+            token.accessToken = json.value(QStringLiteral("access_token")).toString();
+            const QJsonValue expires = json.value(QStringLiteral("expires_in"));
+            token.expiresInSeconds = expires.isString() ? expires.toString().toInt() : expires.toInt();
+            token.resource = json.value(QStringLiteral("resource")).toString();
+            if (token.accessToken.isEmpty()) {
+                done(Result<AccessToken>::failure(tokenProblem(tr("The token endpoint answered without an access token."))));
+                return;
+            }
+            done(Result<AccessToken>::success(token));
+        });
+    };
+    (*attempt)(2000);
+}
+
+void TokenClient::signingKeys(const QString& tenant, Callback<QJsonObject> done) {
+    if (m_keys.contains(tenant)) {
+        const QJsonObject keys = m_keys.value(tenant);
+        QTimer::singleShot(0, this, [done, keys] { done(Result<QJsonObject>::success(keys)); });
+        return;
+    }
+    HttpRequest discovery;
+    discovery.url = joinUrl(m_loginBase, QLatin1Char('/') + tenant + QStringLiteral("/.well-known/openid-configuration"));
+    discovery.flavor = ErrorFlavor::Entra;
+    m_http.send(discovery, [this, tenant, done](const HttpResponse& response, const std::optional<Error>& error) {
+        if (error) {
+            done(Result<QJsonObject>::failure(*error));
+            return;
+        }
+        const QUrl jwksUri(response.json().value(QStringLiteral("jwks_uri")).toString());
+        if (!jwksUri.isValid() || jwksUri.isEmpty()) {
+            done(Result<QJsonObject>::failure(Error::make(QStringLiteral("token.no_jwks"), tr("The tenant's discovery document names no signing keys."),
+                                                          tr("Check the sign-in address of the cloud in the profile."))));
+            return;
+        }
+        HttpRequest keys;
+        keys.url = jwksUri;
+        keys.flavor = ErrorFlavor::Plain;
+        m_http.send(keys, [this, tenant, done](const HttpResponse& r, const std::optional<Error>& e) {
+            if (e) {
+                done(Result<QJsonObject>::failure(*e));
+                return;
+            }
+            m_keys.insert(tenant, r.json());
+            done(Result<QJsonObject>::success(r.json()));
+        });
+    });
+}
+
+void TokenClient::checkV1Token(const QString& tenant, const QByteArray& token, const QString& issuerWithoutSlash,
+                               const QString& clientId, Callback<TokenCheck> done) {
+    TokenCheck check;
+    if (!decodeJwt(token, &check.header, &check.claims)) {
+        QTimer::singleShot(0, this, [done] { done(Result<TokenCheck>::failure(tokenProblem(tr("The access token is not a JWT.")))); });
+        return;
+    }
+    signingKeys(tenant, [token, issuerWithoutSlash, clientId, done, check](const Result<QJsonObject>& keys) mutable {
+        if (!keys.ok()) {
+            done(Result<TokenCheck>::failure(*keys.error));
+            return;
+        }
+        QString why;
+        check.signatureValid = verifyJwtSignature(token, *keys.value, &why);
+        if (!check.signatureValid)
+            check.problems << why;
+        const QJsonObject& c = check.claims;
+        if (c.value(QStringLiteral("exp")).toInteger() <= QDateTime::currentSecsSinceEpoch())
+            check.problems << tr("The token has expired.");
+        const QString version = c.value(QStringLiteral("ver")).toString();
+        const QString iss = c.value(QStringLiteral("iss")).toString();
+        if (version == QLatin1String("2.0")) {
+            check.problems << tr("The token is a v2 token: the app (as a resource) asks for v2 tokens through "
+                                 "requestedAccessTokenVersion, and Kong's Azure DCR accepts v1 tokens only.");
+        } else {
+            if (version != QLatin1String("1.0"))
+                check.problems << tr("The token's version is '%1', not 1.0.").arg(version);
+            if (iss != issuerWithoutSlash + QLatin1Char('/'))
+                check.problems << (iss == issuerWithoutSlash
+                                       ? tr("The token's issuer lacks the trailing slash v1 tokens have (%1/).").arg(issuerWithoutSlash)
+                                       : tr("The token's issuer is %1, not %2/.").arg(iss, issuerWithoutSlash));
+            if (c.value(QStringLiteral("appid")).toString().compare(clientId, Qt::CaseInsensitive) != 0)
+                check.problems << tr("The token's appid is '%1', not the app's client ID %2.")
+                                      .arg(c.value(QStringLiteral("appid")).toString(), clientId);
+        }
+        done(Result<TokenCheck>::success(check));
+    });
+}
+
+}  // namespace dcr

@@ -1,0 +1,98 @@
+#include "engine/run_state.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <QStandardPaths>
+
+namespace dcr::engine {
+
+namespace {
+constexpr int kStateVersion = 1;
+}
+
+RunState::RunState(QString filePath) : m_filePath(std::move(filePath)) {}
+
+QString RunState::defaultPath(const QString& profileName) {
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/state/") + profileName +
+           QStringLiteral(".json");
+}
+
+bool RunState::exists() const { return QFileInfo::exists(m_filePath); }
+
+bool RunState::load(QString* error) {
+    steps.clear();
+    outputs = {};
+    QFile file(m_filePath);
+    if (!file.exists())
+        return true;
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("Cannot read the saved progress in %1: %2").arg(m_filePath, file.errorString());
+        return false;
+    }
+    QJsonParseError parseError;
+    const QJsonObject root = QJsonDocument::fromJson(file.readAll(), &parseError).object();
+    if (parseError.error != QJsonParseError::NoError || root.value(QStringLiteral("version")).toInt() != kStateVersion) {
+        *error = QStringLiteral("The saved progress in %1 is damaged or from another version; remove it to start over.")
+                     .arg(m_filePath);
+        return false;
+    }
+    profileName = root.value(QStringLiteral("profile")).toString();
+    outputs = root.value(QStringLiteral("outputs")).toObject();
+    const QJsonObject recorded = root.value(QStringLiteral("steps")).toObject();
+    for (auto it = recorded.begin(); it != recorded.end(); ++it) {
+        const QJsonObject o = it.value().toObject();
+        steps.insert(it.key(), StepRecord{o.value(QStringLiteral("status")).toString(),
+                                          o.value(QStringLiteral("outcome")).toString(),
+                                          o.value(QStringLiteral("created")).toBool(),
+                                          o.value(QStringLiteral("summary")).toString(),
+                                          o.value(QStringLiteral("updated_at")).toString()});
+    }
+    return true;
+}
+
+bool RunState::save(QString* error) const {
+    QJsonObject recorded;
+    for (auto it = steps.begin(); it != steps.end(); ++it) {
+        recorded.insert(it.key(), QJsonObject{{QStringLiteral("status"), it->status},
+                                              {QStringLiteral("outcome"), it->outcome},
+                                              {QStringLiteral("created"), it->created},
+                                              {QStringLiteral("summary"), it->summary},
+                                              {QStringLiteral("updated_at"), it->updatedAt}});
+    }
+    const QJsonObject root{{QStringLiteral("version"), kStateVersion},
+                           {QStringLiteral("profile"), profileName},
+                           {QStringLiteral("saved_at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
+                           {QStringLiteral("outputs"), outputs},
+                           {QStringLiteral("steps"), recorded}};
+    if (!QDir().mkpath(QFileInfo(m_filePath).absolutePath())) {
+        *error = QStringLiteral("Cannot create the folder for %1.").arg(m_filePath);
+        return false;
+    }
+    QSaveFile file(m_filePath);
+    if (!file.open(QIODevice::WriteOnly)) {
+        *error = QStringLiteral("Cannot save progress to %1: %2").arg(m_filePath, file.errorString());
+        return false;
+    }
+    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    file.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
+    if (!file.commit()) {
+        *error = QStringLiteral("Cannot save progress to %1: %2").arg(m_filePath, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+bool RunState::remove(QString* error) {
+    steps.clear();
+    outputs = {};
+    if (!exists() || QFile::remove(m_filePath))
+        return true;
+    *error = QStringLiteral("Cannot remove %1.").arg(m_filePath);
+    return false;
+}
+
+}  // namespace dcr::engine

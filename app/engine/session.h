@@ -1,0 +1,68 @@
+#pragma once
+
+#include "core/endpoints.h"
+#include "engine/blueprints/kong_dcr_azure.h"
+#include "engine/context.h"
+#include "engine/run_state.h"
+#include "engine/runner.h"
+
+#include <QObject>
+
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace dcr {
+class GraphClient;
+class HttpClient;
+class KonnectClient;
+class PortalClient;
+class SecretStore;
+class TokenClient;
+}  // namespace dcr
+
+namespace dcr::engine {
+
+// One setup, wired: the service clients over the one shared network manager, the context, the
+// saved state and the runner of the profile's blueprint. The wizard and the command line both
+// drive a Session; neither builds clients itself.
+class Session : public QObject {
+    Q_OBJECT
+public:
+    Session(Profile profile, Endpoints endpoints, QNetworkAccessManager* network, SecretStore* secrets,
+            QString statePath = {}, QObject* parent = nullptr);
+    ~Session() override;
+
+    // Tokens live in memory only; the clients ask for them at each request.
+    void setGraphToken(const QString& token) { m_graphToken = token; }
+    void setKonnectToken(const QString& token) { m_konnectToken = token; }
+    void setValidationTargets(const ValidationTargets& targets);
+
+    // Loads the saved progress. Without resume, steps run again (find-or-create) but what an
+    // earlier run created is still remembered for cleanup.
+    bool loadState(bool resume, QString* error);
+
+    Context& context() { return m_context; }
+    RunState& state() { return m_state; }
+    Runner& runner() { return *m_runner; }
+    HttpClient& http() { return *m_http; }
+    const Endpoints& endpoints() const { return m_endpoints; }
+
+private:
+    void rebuildRunner();
+
+    Endpoints m_endpoints;
+    QString m_graphToken;
+    QString m_konnectToken;
+    std::unique_ptr<HttpClient> m_http;
+    std::unique_ptr<GraphClient> m_graph;
+    std::unique_ptr<KonnectClient> m_konnect;
+    std::unique_ptr<TokenClient> m_tokens;
+    std::unique_ptr<PortalClient> m_portal;
+    Context m_context;
+    RunState m_state;
+    ValidationTargets m_targets;
+    std::unique_ptr<Runner> m_runner;
+};
+
+}  // namespace dcr::engine

@@ -1,0 +1,241 @@
+// The engine's runner with steps written in the test: ordering, parallelism, failure and retry,
+// skipping, resume from saved state, dry runs and cleanup.
+#include "engine/runner.h"
+#include "support/wait.h"
+
+#include <gtest/gtest.h>
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTimer>
+
+using namespace dcr::engine;
+
+namespace {
+
+dcr::Error failure(const QString& what) {
+    dcr::Error e;
+    e.code = QStringLiteral("test_failure");
+    e.what = what;
+    e.remedy = QStringLiteral("Try again.");
+    e.retryable = true;
+    return e;
+}
+
+// A step that answers after delayMs with the given outcome and records when it ran.
+struct Recorder {
+    QStringList started;
+    QStringList finished;
+    QHash<QString, int> calls;
+    QHash<QString, int> failuresLeft;  // how many more times the step fails before succeeding
+
+    Step step(const QString& id, QStringList deps, int delayMs = 10, Outcome outcome = Outcome::Created, bool optional = false) {
+        Step s;
+        s.id = id;
+        s.title = QStringLiteral("Step %1").arg(id);
+        s.dependsOn = std::move(deps);
+        s.optional = optional;
+        s.apply = [this, id, delayMs, outcome](Context& ctx, StepDone done) {
+            started << id;
+            ++calls[id];
+            QTimer::singleShot(delayMs, [this, id, outcome, done, &ctx] {
+                finished << id;
+                if (failuresLeft.value(id) > 0) {
+                    --failuresLeft[id];
+                    done(StepResult::failed(failure(QStringLiteral("%1 failed").arg(id))));
+                    return;
+                }
+                ctx.setSecret(QStringLiteral("secret"), QStringLiteral("super-secret-value"));
+                done(StepResult::done(outcome, QStringLiteral("%1 done").arg(id), {{id + QStringLiteral("_id"), id + QStringLiteral("-123")}}));
+            });
+        };
+        s.inspect = [id](Context&, StepDone done) { done(StepResult::done(Outcome::WouldCreate, QStringLiteral("would create %1").arg(id))); };
+        s.cleanup = [this, id](Context& ctx, StepDone done) {
+            started << QStringLiteral("cleanup:") + id;
+            EXPECT_EQ(ctx.output(id + QStringLiteral("_id")), id + QStringLiteral("-123"));
+            done(StepResult::done(Outcome::Verified, QStringLiteral("removed %1").arg(id)));
+        };
+        return s;
+    }
+};
+
+class RunnerTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ASSERT_TRUE(dir.isValid());
+        profile.azure.tenant = QStringLiteral("contoso.onmicrosoft.com");
+    }
+    bool run(Runner& runner, Runner::Mode mode, bool* ok) {
+        std::optional<bool> result;
+        auto c = QObject::connect(&runner, &Runner::finished, [&](bool r) { result = r; });
+        runner.start(mode);
+        const bool done = dcr::test::waitUntil([&] { return result.has_value(); });
+        QObject::disconnect(c);
+        *ok = result.value_or(false);
+        return done;
+    }
+    bool waitFinished(Runner& runner, bool* ok, const std::function<void()>& action) {
+        std::optional<bool> result;
+        auto c = QObject::connect(&runner, &Runner::finished, [&](bool r) { result = r; });
+        action();
+        const bool done = dcr::test::waitUntil([&] { return result.has_value(); });
+        QObject::disconnect(c);
+        *ok = result.value_or(false);
+        return done;
+    }
+    QString statePath() const { return dir.filePath(QStringLiteral("state.json")); }
+
+    QTemporaryDir dir;
+    dcr::Profile profile;
+    Recorder rec;
+};
+
+TEST_F(RunnerTest, DependencyOrderRejectsUnknownIdsAndCycles) {
+    QString error;
+    Plan plan{rec.step(QStringLiteral("a"), {QStringLiteral("b")}), rec.step(QStringLiteral("b"), {QStringLiteral("a")})};
+    EXPECT_TRUE(dependencyOrder(plan, &error).isEmpty());
+    EXPECT_TRUE(error.contains(QStringLiteral("cycle")));
+    Plan unknown{rec.step(QStringLiteral("a"), {QStringLiteral("zzz")})};
+    EXPECT_TRUE(dependencyOrder(unknown, &error).isEmpty());
+    EXPECT_TRUE(error.contains(QStringLiteral("zzz")));
+}
+
+TEST_F(RunnerTest, IndependentStepsRunInParallelAndDependentsWait) {
+    Context ctx(profile);
+    RunState state(statePath());
+    Runner runner({rec.step(QStringLiteral("a"), {}, 100), rec.step(QStringLiteral("b"), {}, 100),
+                   rec.step(QStringLiteral("c"), {QStringLiteral("a"), QStringLiteral("b")}, 10)},
+                  ctx, &state);
+    bool ok = false;
+    ASSERT_TRUE(run(runner, Runner::Mode::Apply, &ok));
+    EXPECT_TRUE(ok);
+    // a and b both started before either finished; c only after both.
+    ASSERT_EQ(rec.started.size(), 3);
+    EXPECT_EQ(QSet<QString>(rec.started.begin(), rec.started.begin() + 2), (QSet<QString>{QStringLiteral("a"), QStringLiteral("b")}));
+    EXPECT_EQ(rec.started.at(2), QStringLiteral("c"));
+    EXPECT_EQ(ctx.output(QStringLiteral("c_id")), QStringLiteral("c-123"));
+}
+
+TEST_F(RunnerTest, AFailureStopsNewStepsAndRetryContinues) {
+    Context ctx(profile);
+    RunState state(statePath());
+    rec.failuresLeft[QStringLiteral("b")] = 1;
+    Runner runner({rec.step(QStringLiteral("a"), {}), rec.step(QStringLiteral("b"), {QStringLiteral("a")}),
+                   rec.step(QStringLiteral("c"), {QStringLiteral("b")})},
+                  ctx, &state);
+    bool ok = true;
+    ASSERT_TRUE(run(runner, Runner::Mode::Apply, &ok));
+    EXPECT_FALSE(ok);
+    EXPECT_EQ(runner.status(QStringLiteral("b")), StepStatus::Failed);
+    EXPECT_EQ(runner.status(QStringLiteral("c")), StepStatus::Pending);
+    EXPECT_EQ(runner.result(QStringLiteral("b")).error->what, QStringLiteral("b failed"));
+
+    ASSERT_TRUE(waitFinished(runner, &ok, [&] { runner.retry(); }));
+    EXPECT_TRUE(ok);
+    EXPECT_EQ(rec.calls.value(QStringLiteral("a")), 1);
+    EXPECT_EQ(rec.calls.value(QStringLiteral("b")), 2);
+    EXPECT_EQ(rec.calls.value(QStringLiteral("c")), 1);
+}
+
+TEST_F(RunnerTest, OnlyOptionalStepsCanBeSkipped) {
+    Context ctx(profile);
+    RunState state(statePath());
+    rec.failuresLeft[QStringLiteral("opt")] = 5;
+    rec.failuresLeft[QStringLiteral("req")] = 5;
+    Runner runner({rec.step(QStringLiteral("opt"), {}, 10, Outcome::Created, true),
+                   rec.step(QStringLiteral("after"), {QStringLiteral("opt")})},
+                  ctx, &state);
+    bool ok = true;
+    ASSERT_TRUE(run(runner, Runner::Mode::Apply, &ok));
+    EXPECT_FALSE(ok);
+    ASSERT_TRUE(waitFinished(runner, &ok, [&] { EXPECT_TRUE(runner.skip(QStringLiteral("opt"))); }));
+    EXPECT_TRUE(ok);
+    EXPECT_EQ(runner.status(QStringLiteral("opt")), StepStatus::Skipped);
+    EXPECT_EQ(runner.status(QStringLiteral("after")), StepStatus::Done);
+
+    Runner required({rec.step(QStringLiteral("req"), {})}, ctx, nullptr);
+    ASSERT_TRUE(run(required, Runner::Mode::Apply, &ok));
+    EXPECT_FALSE(required.skip(QStringLiteral("req")));
+}
+
+TEST_F(RunnerTest, ResumeDoesNotRepeatWhatIsDoneAndStateHoldsNoSecret) {
+    {
+        Context ctx(profile);
+        RunState state(statePath());
+        rec.failuresLeft[QStringLiteral("b")] = 1;
+        Runner runner({rec.step(QStringLiteral("a"), {}), rec.step(QStringLiteral("b"), {QStringLiteral("a")})}, ctx, &state);
+        bool ok = true;
+        ASSERT_TRUE(run(runner, Runner::Mode::Apply, &ok));
+        EXPECT_FALSE(ok);
+    }
+    QFile saved(statePath());
+    ASSERT_TRUE(saved.open(QIODevice::ReadOnly));
+    const QByteArray contents = saved.readAll();
+    EXPECT_TRUE(contents.contains("a-123"));
+    EXPECT_FALSE(contents.contains("super-secret-value"));
+    EXPECT_EQ(saved.permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup), QFileDevice::Permissions());
+
+    // A new process: loads the state, runs only b, and still knows a's outputs.
+    Context ctx(profile);
+    RunState state(statePath());
+    QString error;
+    ASSERT_TRUE(state.load(&error)) << error.toStdString();
+    Runner runner({rec.step(QStringLiteral("a"), {}), rec.step(QStringLiteral("b"), {QStringLiteral("a")})}, ctx, &state);
+    bool ok = false;
+    ASSERT_TRUE(run(runner, Runner::Mode::Apply, &ok));
+    EXPECT_TRUE(ok);
+    EXPECT_EQ(rec.calls.value(QStringLiteral("a")), 1);
+    EXPECT_EQ(rec.calls.value(QStringLiteral("b")), 2);
+    EXPECT_EQ(ctx.output(QStringLiteral("a_id")), QStringLiteral("a-123"));
+}
+
+TEST_F(RunnerTest, CleanupRemovesOnlyWhatThisToolCreatedInReverseOrder) {
+    Context ctx(profile);
+    RunState state(statePath());
+    Runner runner({rec.step(QStringLiteral("app"), {}), rec.step(QStringLiteral("adopted"), {QStringLiteral("app")}, 10, Outcome::Adopted),
+                   rec.step(QStringLiteral("provider"), {QStringLiteral("app")}),
+                   rec.step(QStringLiteral("strategy"), {QStringLiteral("provider")})},
+                  ctx, &state);
+    bool ok = false;
+    ASSERT_TRUE(run(runner, Runner::Mode::Apply, &ok));
+    ASSERT_TRUE(ok);
+    rec.started.clear();
+
+    Context fresh(profile);
+    RunState loaded(statePath());
+    QString error;
+    ASSERT_TRUE(loaded.load(&error));
+    Runner cleaner(runner.plan(), fresh, &loaded);
+    ASSERT_TRUE(run(cleaner, Runner::Mode::Cleanup, &ok));
+    EXPECT_TRUE(ok);
+    EXPECT_EQ(rec.started, (QStringList{QStringLiteral("cleanup:strategy"), QStringLiteral("cleanup:provider"), QStringLiteral("cleanup:app")}));
+    EXPECT_FALSE(QFile::exists(statePath()));
+}
+
+TEST_F(RunnerTest, AdoptingWhatAnEarlierRunCreatedKeepsItCleanable) {
+    Context ctx(profile);
+    RunState state(statePath());
+    {
+        Runner first({rec.step(QStringLiteral("app"), {})}, ctx, &state);
+        bool ok = false;
+        ASSERT_TRUE(run(first, Runner::Mode::Apply, &ok));
+    }
+    state.steps[QStringLiteral("app")].status = QStringLiteral("failed");  // force it to run again
+    Runner second({rec.step(QStringLiteral("app"), {}, 10, Outcome::Adopted)}, ctx, &state);
+    bool ok = false;
+    ASSERT_TRUE(run(second, Runner::Mode::Apply, &ok));
+    EXPECT_TRUE(state.steps.value(QStringLiteral("app")).created);
+}
+
+TEST_F(RunnerTest, DryRunInspectsAndSavesNothing) {
+    Context ctx(profile);
+    Runner runner({rec.step(QStringLiteral("a"), {}), rec.step(QStringLiteral("b"), {QStringLiteral("a")})}, ctx, nullptr);
+    bool ok = false;
+    ASSERT_TRUE(run(runner, Runner::Mode::DryRun, &ok));
+    EXPECT_TRUE(ok);
+    EXPECT_TRUE(rec.started.isEmpty());
+    EXPECT_EQ(runner.result(QStringLiteral("b")).outcome, Outcome::WouldCreate);
+    EXPECT_FALSE(QFile::exists(statePath()));
+}
+
+}  // namespace
