@@ -16,6 +16,7 @@
 #include <QTemporaryDir>
 
 #include <cctype>
+#include <ostream>
 #include <csignal>
 #include <tuple>
 #include <vector>
@@ -270,6 +271,9 @@ std::vector<FaultCase> faultMatrix() {
             cases.push_back({step, method, path, kind});
     return cases;
 }
+
+// Names the case in ctest's listing instead of dumping its bytes.
+void PrintTo(const FaultCase& c, std::ostream* os) { *os << c.step << " " << c.kind; }
 
 class FaultMatrixTest : public UnattendedTest, public ::testing::WithParamInterface<FaultCase> {};
 
