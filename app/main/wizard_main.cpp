@@ -3,6 +3,7 @@
 #include "engine/blueprints/kong_dcr_azure.h"
 #include "sandbox/sandbox.h"
 #include "wizard/setup_wizard.h"
+#include "wizard/wizard_controller.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -218,6 +219,33 @@ int main(int argc, char** argv) {
     QApplication::setDesktopFileName(QStringLiteral("dcr-wizard"));
 
     dcr::ui::SetupWizard wizard(options.sandbox ? dcr::ui::StartMode::Sandbox : dcr::ui::StartMode::Remembered);
+    dcr::wizard::WizardController& controller = wizard.controller();
+    // The wizard asks for the sandbox once its first page is on screen, so that the sandbox's cold
+    // start (key generation on its own thread) never delays the window.
+    QNetworkAccessManager network;
+    std::unique_ptr<dcr::sandbox::SandboxHost> host;
+    QObject::connect(&controller, &dcr::wizard::WizardController::sandboxRequested, &wizard, [&] {
+        if (options.sandboxUrl.isValid()) {
+            QNetworkReply* reply = network.get(QNetworkRequest(options.sandboxUrl.resolved(QUrl(QStringLiteral("/_sandbox/info")))));
+            QObject::connect(reply, &QNetworkReply::finished, &controller, [&controller, reply, url = options.sandboxUrl] {
+                reply->deleteLater();
+                const QJsonObject info = QJsonDocument::fromJson(reply->readAll()).object();
+                if (reply->error() != QNetworkReply::NoError || info.isEmpty())
+                    controller.sandboxFailed(QCoreApplication::translate("main", "no dcr-sandbox answers at %1 (%2)").arg(url.toString(), reply->errorString()));
+                else
+                    controller.useSandbox(info);
+            });
+            return;
+        }
+        if (!host) {
+            dcr::sandbox::Seed seed;
+            seed.autoApproveSignIn = true;  // the wizard follows the sign-in page itself
+            host = std::make_unique<dcr::sandbox::SandboxHost>(seed);
+            QObject::connect(host.get(), &dcr::sandbox::SandboxHost::ready, &controller, &dcr::wizard::WizardController::useSandbox);
+            QObject::connect(host.get(), &dcr::sandbox::SandboxHost::failed, &controller, &dcr::wizard::WizardController::sandboxFailed);
+        }
+        host->start();
+    });
     wizard.show();
     return app.exec();
 }

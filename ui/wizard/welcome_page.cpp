@@ -1,23 +1,26 @@
 #include "wizard/welcome_page.h"
 
+#include "wizard/wizard_controller.h"
+
+#include <QCheckBox>
+#include <QFileDialog>
 #include <QLabel>
+#include <QPushButton>
 #include <QRadioButton>
-#include <QSettings>
 #include <QVBoxLayout>
 
 namespace dcr::ui {
 
-namespace {
-constexpr auto kModeKey = "wizard/mode";
-constexpr auto kRealMode = "real";
-constexpr auto kSandboxMode = "sandbox";
-}  // namespace
+using wizard::WizardController;
 
-WelcomePage::WelcomePage(bool preferSandbox, QWidget* parent)
-    : QWizardPage(parent),
+WelcomePage::WelcomePage(WizardController& controller, QWidget* parent)
+    : WizardPage(controller, QStringLiteral("welcomePage"), parent),
       m_sandbox(new QRadioButton(tr("&Sandbox (offline demo)"))),
-      m_real(new QRadioButton(tr("&Real Microsoft Entra ID and Kong Konnect"))) {
-    setObjectName(QStringLiteral("welcomePage"));
+      m_real(new QRadioButton(tr("&Real Microsoft Entra ID and Kong Konnect"))),
+      m_sandboxStatus(messageLabel(QStringLiteral("sandboxStatus"), tr("Sandbox status"))),
+      m_open(new QPushButton(tr("&Open a profile…"))),
+      m_profileStatus(messageLabel(QStringLiteral("profileStatus"), tr("Opened profile"))),
+      m_resume(new QCheckBox) {
     setTitle(tr("Welcome"));
     setSubTitle(tr("This wizard registers an application in Microsoft Entra ID, grants it the permissions "
                    "Kong needs, and configures Dynamic Client Registration in your Konnect Dev Portal."));
@@ -29,27 +32,75 @@ WelcomePage::WelcomePage(bool preferSandbox, QWidget* parent)
     m_real->setObjectName(QStringLiteral("modeReal"));
     m_real->setAccessibleName(tr("Real services mode"));
     m_real->setToolTip(tr("Signs you in to Microsoft Entra ID and uses your Konnect organization."));
-    (preferSandbox ? m_sandbox : m_real)->setChecked(true);
 
-    auto* explanation = new QLabel(tr("Choose where the setup runs:"));
-    explanation->setWordWrap(true);
+    m_open->setObjectName(QStringLiteral("openProfileButton"));
+    m_open->setAccessibleName(tr("Open a profile"));
+    m_open->setToolTip(tr("Fill in the answers from a profile file (JSON, no secrets), e.g. one support sent you."));
 
-    auto* layout = new QVBoxLayout(this);
-    layout->addWidget(explanation);
-    layout->addWidget(m_sandbox);
-    layout->addWidget(m_real);
-    layout->addStretch();
+    m_resume->setObjectName(QStringLiteral("resumeCheck"));
+    m_resume->setAccessibleName(tr("Resume the interrupted setup"));
+
+    body()->addWidget(note(tr("Choose where the setup runs:")));
+    body()->addWidget(m_sandbox);
+    body()->addWidget(m_sandboxStatus);
+    body()->addWidget(m_real);
+    body()->addSpacing(12);
+    body()->addWidget(m_resume);
+    body()->addSpacing(12);
+    body()->addWidget(m_open, 0, Qt::AlignLeft);
+    body()->addWidget(m_profileStatus);
+    body()->addStretch();
+
+    connect(m_sandbox, &QRadioButton::toggled, this, [this](bool sandbox) {
+        this->controller().setMode(sandbox ? WizardController::Mode::Sandbox : WizardController::Mode::Real);
+        refresh();
+    });
+    connect(m_resume, &QCheckBox::toggled, this, [this](bool resume) { this->controller().setResume(resume); });
+    connect(m_open, &QPushButton::clicked, this, &WelcomePage::openProfile);
+    connect(&controller, &WizardController::sandboxChanged, this, &WelcomePage::refresh);
+    connect(&controller, &WizardController::profileChanged, this, &WelcomePage::refresh);
+    (controller.isSandbox() ? m_sandbox : m_real)->setChecked(true);
+    refresh();
 }
 
-bool WelcomePage::sandboxSelected() const { return m_sandbox->isChecked(); }
+void WelcomePage::initializePage() { refresh(); }
+
+void WelcomePage::refresh() {
+    const WizardController& c = controller();
+    if (!c.isSandbox())
+        setMessage(m_sandboxStatus, {});
+    else if (!c.sandboxProblem().isEmpty())
+        setMessage(m_sandboxStatus, tr("The sandbox could not start: %1").arg(c.sandboxProblem()));
+    else
+        setMessage(m_sandboxStatus, c.sandboxReady() ? tr("The sandbox is running on this computer.") : tr("Starting the sandbox…"),
+                   c.sandboxReady() ? Tone::Good : Tone::Neutral);
+    const bool resumable = c.canResume();
+    m_resume->setVisible(resumable);
+    if (resumable)
+        m_resume->setText(tr("Res&ume: %1").arg(c.resumeDescription()));
+    m_resume->setChecked(resumable && c.resume());
+}
+
+void WelcomePage::openProfile() {
+    // open(), not exec(): the dialog must not run an event loop of its own.
+    auto* dialog = new QFileDialog(this, tr("Open a profile"), QString(), tr("Profiles (*.json);;All files (*)"));
+    dialog->setObjectName(QStringLiteral("openProfileDialog"));
+    dialog->setFileMode(QFileDialog::ExistingFile);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString& path) {
+        QStringList errors;
+        if (controller().openProfile(path, &errors))
+            setMessage(m_profileStatus, tr("Opened the profile '%1'. The next pages show its answers.").arg(controller().profile().name),
+                       Tone::Good);
+        else
+            setMessage(m_profileStatus, tr("This profile cannot be used:\n• %1").arg(errors.join(QStringLiteral("\n• "))));
+    });
+    dialog->open();
+}
 
 bool WelcomePage::validatePage() {
-    QSettings().setValue(QLatin1String(kModeKey), QLatin1String(sandboxSelected() ? kSandboxMode : kRealMode));
+    controller().rememberAnswers();
     return true;
-}
-
-bool WelcomePage::rememberedSandbox() {
-    return QSettings().value(QLatin1String(kModeKey)).toString() != QLatin1String(kRealMode);
 }
 
 }  // namespace dcr::ui

@@ -1,25 +1,34 @@
 #pragma once
 
-#include <QWizardPage>
+#include "wizard/wizard_page.h"
 
+class QCheckBox;
+class QLabel;
+class QPushButton;
 class QRadioButton;
 
 namespace dcr::ui {
 
-// First page: choose between the offline sandbox and real Microsoft Entra ID + Kong Konnect.
-class WelcomePage : public QWizardPage {
+// First page: the offline sandbox or the real Microsoft Entra ID + Kong Konnect; open a profile;
+// resume an interrupted setup when its saved progress exists.
+class WelcomePage : public WizardPage {
     Q_OBJECT
 public:
-    explicit WelcomePage(bool preferSandbox, QWidget* parent = nullptr);
+    explicit WelcomePage(wizard::WizardController& controller, QWidget* parent = nullptr);
 
-    bool sandboxSelected() const;
-    bool validatePage() override;  // remembers the choice for the next start
-
-    static bool rememberedSandbox();
+    void initializePage() override;
+    bool validatePage() override;
 
 private:
+    void openProfile();
+    void refresh();
+
     QRadioButton* m_sandbox;
     QRadioButton* m_real;
+    QLabel* m_sandboxStatus;
+    QPushButton* m_open;
+    QLabel* m_profileStatus;
+    QCheckBox* m_resume;
 };
 
 }  // namespace dcr::ui

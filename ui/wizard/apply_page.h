@@ -1,0 +1,43 @@
+#pragma once
+
+#include "wizard/wizard_page.h"
+
+class QFrame;
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QTreeView;
+class QWidget;
+
+namespace dcr::ui {
+
+class CleanupConfirm;
+class SecretOnceBox;
+
+// The setup running: each step with its live status and time, a redacted log to copy, and on a
+// failure what happened and what to do, with Retry, Skip (optional steps) and Clean up.
+class ApplyPage : public WizardPage {
+    Q_OBJECT
+public:
+    explicit ApplyPage(wizard::WizardController& controller, QWidget* parent = nullptr);
+
+    void initializePage() override;
+    bool isComplete() const override;
+
+private:
+    void refresh();
+
+    QTreeView* m_steps;
+    QLabel* m_status;
+    QFrame* m_errorPanel;
+    QLabel* m_errorWhat;
+    QLabel* m_errorRemedy;
+    QPushButton* m_retry;
+    QPushButton* m_skip;
+    CleanupConfirm* m_cleanup;
+    QPushButton* m_again;
+    SecretOnceBox* m_secret;
+    QPlainTextEdit* m_log;
+};
+
+}  // namespace dcr::ui

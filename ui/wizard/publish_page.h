@@ -1,0 +1,40 @@
+#pragma once
+
+#include "wizard/wizard_page.h"
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QWidget;
+
+namespace dcr::ui {
+
+// Optional: publish an API on a portal with the new auth strategy; the portals and the API come
+// from Konnect. In the sandbox, also whether to prove the setup with a test application.
+class PublishPage : public WizardPage {
+    Q_OBJECT
+public:
+    explicit PublishPage(wizard::WizardController& controller, QWidget* parent = nullptr);
+
+    void initializePage() override;
+    bool isComplete() const override;
+    bool validatePage() override;
+
+private:
+    void refreshPortals();
+    void refreshApi();
+    void refreshEnabled();
+
+    QCheckBox* m_enabled;
+    QWidget* m_details;
+    QComboBox* m_portal;
+    QLabel* m_portalMessage;
+    QLineEdit* m_api;
+    QLabel* m_apiMessage;
+    QComboBox* m_visibility;
+    QCheckBox* m_autoApprove;
+    QCheckBox* m_roundTrip;
+};
+
+}  // namespace dcr::ui
