@@ -61,6 +61,15 @@ struct EntraSignIn::Private {
     quint64 generation = 0;  // answers of a cancelled attempt are ignored
 
     QUrl endpoint(const QString& path) const { return joinUrl(login, QLatin1Char('/') + tenant + path); }
+    // A form POST to one of the tenant's /oauth2/v2.0/ endpoints.
+    HttpRequest formPost(const QString& endpointName, const QList<QPair<QString, QString>>& form) const {
+        HttpRequest request;
+        request.method = "POST";
+        request.url = endpoint(QStringLiteral("/oauth2/v2.0/") + endpointName);
+        request.flavor = ErrorFlavor::Entra;
+        request.setFormBody(form);
+        return request;
+    }
 };
 
 QStringList EntraSignIn::defaultScopes(const QUrl& graphBase) {
@@ -171,11 +180,7 @@ void EntraSignIn::onLoopbackConnection() {
 }
 
 void EntraSignIn::redeem(const QList<QPair<QString, QString>>& form) {
-    HttpRequest request;
-    request.method = "POST";
-    request.url = d->endpoint(QStringLiteral("/oauth2/v2.0/token"));
-    request.flavor = ErrorFlavor::Entra;
-    request.setFormBody(form);
+    const HttpRequest request = d->formPost(QStringLiteral("token"), form);
     const quint64 generation = d->generation;
     d->http.send(request, [this, generation](const HttpResponse& response, const std::optional<Error>& error) {
         if (generation != d->generation)
@@ -220,11 +225,8 @@ void EntraSignIn::fillFromClaims(TokenSet& tokens, const QJsonObject& claims) {
 
 void EntraSignIn::startDeviceCode() {
     cancel();
-    HttpRequest request;
-    request.method = "POST";
-    request.url = d->endpoint(QStringLiteral("/oauth2/v2.0/devicecode"));
-    request.flavor = ErrorFlavor::Entra;
-    request.setFormBody({{QStringLiteral("client_id"), d->clientId}, {QStringLiteral("scope"), d->scopes.join(QLatin1Char(' '))}});
+    const HttpRequest request = d->formPost(QStringLiteral("devicecode"), {{QStringLiteral("client_id"), d->clientId},
+                                                                         {QStringLiteral("scope"), d->scopes.join(QLatin1Char(' '))}});
     const quint64 generation = d->generation;
     d->http.send(request, [this, generation](const HttpResponse& response, const std::optional<Error>& error) {
         if (generation != d->generation)
@@ -250,13 +252,10 @@ void EntraSignIn::pollDeviceCode() {
                                 tr("Start the sign-in again and enter the new code within 15 minutes.")));
         return;
     }
-    HttpRequest request;
-    request.method = "POST";
-    request.url = d->endpoint(QStringLiteral("/oauth2/v2.0/token"));
-    request.flavor = ErrorFlavor::Entra;
-    request.setFormBody({{QStringLiteral("grant_type"), QStringLiteral("urn:ietf:params:oauth:grant-type:device_code")},
-                         {QStringLiteral("client_id"), d->clientId},
-                         {QStringLiteral("device_code"), d->deviceCode}});
+    const HttpRequest request = d->formPost(QStringLiteral("token"),
+                                            {{QStringLiteral("grant_type"), QStringLiteral("urn:ietf:params:oauth:grant-type:device_code")},
+                                             {QStringLiteral("client_id"), d->clientId},
+                                             {QStringLiteral("device_code"), d->deviceCode}});
     const quint64 generation = d->generation;
     d->http.send(request, [this, generation](const HttpResponse& response, const std::optional<Error>& error) {
         if (generation != d->generation)
