@@ -23,8 +23,10 @@ namespace {
 
 constexpr auto kB64 = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
 constexpr int kReplicationBudgetMs = 120000;
+// Entra ID's access tokens are a few kilobytes; a megabyte is no token, and not worth decoding.
+constexpr qsizetype kMaxJwtBytes = 1024 * 1024;
 
-QString tr(const char* text) { return QCoreApplication::translate("TokenClient", text); }
+QString tr(const char* text) { return QCoreApplication::translate("dcr", text); }
 
 bool decodeBase64Url(const QByteArray& part, QByteArray* out) {
     auto result = QByteArray::fromBase64Encoding(part, kB64 | QByteArray::AbortOnBase64DecodingErrors);
@@ -65,17 +67,29 @@ Error tokenProblem(const QString& what) {
 
 }  // namespace
 
-bool decodeJwt(const QByteArray& jwt, QJsonObject* header, QJsonObject* claims) {
-    const QList<QByteArray> parts = jwt.trimmed().split('.');
+bool decodeJwt(const QByteArray& jwt, QJsonObject* header, QJsonObject* claims, QString* why) {
+    const auto fail = [why](const QString& reason) {
+        if (why)
+            *why = reason;
+        return false;
+    };
+    const QByteArray token = jwt.trimmed();
+    if (token.size() > kMaxJwtBytes)
+        return fail(tr("The token is not a JWT: it is %1 bytes long, far more than any access token.").arg(token.size()));
+    const QList<QByteArray> parts = token.split('.');
     if (parts.size() != 3)
-        return false;
+        return fail(tr("The token is not a JWT: it has %1 part(s) separated by dots, not 3.").arg(parts.size()));
     QByteArray h, c;
-    if (!decodeBase64Url(parts[0], &h) || !decodeBase64Url(parts[1], &c))
-        return false;
+    if (!decodeBase64Url(parts[0], &h))
+        return fail(tr("The token's header is not valid base64url."));
+    if (!decodeBase64Url(parts[1], &c))
+        return fail(tr("The token's claims are not valid base64url."));
     const QJsonDocument hd = QJsonDocument::fromJson(h);
+    if (!hd.isObject())
+        return fail(tr("The token's header is not a JSON object."));
     const QJsonDocument cd = QJsonDocument::fromJson(c);
-    if (!hd.isObject() || !cd.isObject())
-        return false;
+    if (!cd.isObject())
+        return fail(tr("The token's claims are not a JSON object."));
     *header = hd.object();
     *claims = cd.object();
     return true;
@@ -83,12 +97,15 @@ bool decodeJwt(const QByteArray& jwt, QJsonObject* header, QJsonObject* claims) 
 
 bool verifyJwtSignature(const QByteArray& jwt, const QJsonObject& jwks, QString* why) {
     QJsonObject header, claims;
-    if (!decodeJwt(jwt, &header, &claims)) {
-        *why = tr("The token is not a JWT.");
+    if (!decodeJwt(jwt, &header, &claims, why))
+        return false;
+    const QJsonValue alg = header.value(QStringLiteral("alg"));
+    if (!alg.isString() || alg.toString().isEmpty()) {
+        *why = tr("The token's header names no signing algorithm (alg).");
         return false;
     }
-    if (header.value(QStringLiteral("alg")).toString() != QLatin1String("RS256")) {
-        *why = tr("The token is not signed with RS256.");
+    if (alg.toString() != QLatin1String("RS256")) {
+        *why = tr("The token is signed with '%1', not RS256.").arg(alg.toString());
         return false;
     }
     const QString kid = header.value(QStringLiteral("kid")).toString(header.value(QStringLiteral("x5t")).toString());
@@ -172,12 +189,23 @@ void TokenClient::clientCredentialsV1(const QString& tenant, const QString& clie
     (*attempt)(2000);
 }
 
-void TokenClient::signingKeys(const QString& tenant, Callback<QJsonObject> done) {
+void TokenClient::signingKeys(const QString& tenant, Callback<QJsonObject> given) {
     if (m_keys.contains(tenant)) {
         const QJsonObject keys = m_keys.value(tenant);
-        QTimer::singleShot(0, this, [done, keys] { done(Result<QJsonObject>::success(keys)); });
+        QTimer::singleShot(0, this, [given, keys] { given(Result<QJsonObject>::success(keys)); });
         return;
     }
+    // One fetch per tenant at a time: whoever asks while it is in flight gets its answer too.
+    const auto inFlight = m_keyWaiters.find(tenant);
+    if (inFlight != m_keyWaiters.end()) {
+        inFlight->append(given);
+        return;
+    }
+    m_keyWaiters.insert(tenant, {given});
+    const auto done = [this, tenant](const Result<QJsonObject>& keys) {
+        for (const Callback<QJsonObject>& waiter : m_keyWaiters.take(tenant))
+            waiter(keys);
+    };
     HttpRequest discovery;
     discovery.url = joinUrl(m_loginBase, QLatin1Char('/') + tenant + QStringLiteral("/.well-known/openid-configuration"));
     discovery.flavor = ErrorFlavor::Entra;
@@ -209,8 +237,9 @@ void TokenClient::signingKeys(const QString& tenant, Callback<QJsonObject> done)
 void TokenClient::checkV1Token(const QString& tenant, const QByteArray& token, const QString& issuerWithoutSlash,
                                const QString& clientId, Callback<TokenCheck> done) {
     TokenCheck check;
-    if (!decodeJwt(token, &check.header, &check.claims)) {
-        QTimer::singleShot(0, this, [done] { done(Result<TokenCheck>::failure(tokenProblem(tr("The access token is not a JWT.")))); });
+    QString notAJwt;
+    if (!decodeJwt(token, &check.header, &check.claims, &notAJwt)) {
+        QTimer::singleShot(0, this, [done, notAJwt] { done(Result<TokenCheck>::failure(tokenProblem(notAJwt))); });
         return;
     }
     signingKeys(tenant, [token, issuerWithoutSlash, clientId, done, check](const Result<QJsonObject>& keys) mutable {
@@ -223,7 +252,9 @@ void TokenClient::checkV1Token(const QString& tenant, const QByteArray& token, c
         if (!check.signatureValid)
             check.problems << why;
         const QJsonObject& c = check.claims;
-        if (c.value(QStringLiteral("exp")).toInteger() <= QDateTime::currentSecsSinceEpoch())
+        if (!c.value(QStringLiteral("exp")).isDouble())
+            check.problems << tr("The token has no expiry time (exp) as a number.");
+        else if (c.value(QStringLiteral("exp")).toInteger() <= QDateTime::currentSecsSinceEpoch())
             check.problems << tr("The token has expired.");
         const QString version = c.value(QStringLiteral("ver")).toString();
         const QString iss = c.value(QStringLiteral("iss")).toString();

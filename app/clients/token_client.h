@@ -29,8 +29,9 @@ struct TokenCheck {
 // Verifies an RS256 JWT against a JWKS document (OpenSSL EVP with the key's n and e).
 // Returns false and a reason when the key is unknown or the signature does not hold.
 bool verifyJwtSignature(const QByteArray& jwt, const QJsonObject& jwks, QString* why);
-// Splits and decodes a JWT without checking it; false when it is not a JWT.
-bool decodeJwt(const QByteArray& jwt, QJsonObject* header, QJsonObject* claims);
+// Splits and decodes a JWT without checking it; false when it is not a JWT, and then *why (if
+// given) says which part is wrong.
+bool decodeJwt(const QByteArray& jwt, QJsonObject* header, QJsonObject* claims, QString* why = nullptr);
 
 // The token requests and checks of the validation step (api-facts §3): a v1 client-credentials
 // token for the new app, the tenant's signing keys, and the claims Kong relies on.
@@ -60,6 +61,7 @@ private:
     QUrl m_loginBase;
     int m_replicationBudgetMs;
     QHash<QString, QJsonObject> m_keys;  // signing keys per tenant: fetched once per client
+    QHash<QString, QList<Callback<QJsonObject>>> m_keyWaiters;  // callers of a fetch in flight, per tenant
 };
 
 }  // namespace dcr

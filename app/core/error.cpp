@@ -12,6 +12,8 @@ namespace dcr {
 
 namespace {
 
+// For the class's member functions: lupdate files a tr() by the function it is in, so the free
+// functions below name their context (the namespace) themselves.
 QString tr(const char* text) { return QCoreApplication::translate("dcr::Error", text); }
 
 // Enough of an answer to diagnose it in a log, not so much that an HTML error page floods it.
@@ -48,35 +50,35 @@ Error byStatus(const QString& codePrefix, const QString& service, int status, co
     e.rawDetail = rawDetailOf(body);
     if (status == 401) {
         e.code = codePrefix + QStringLiteral("unauthorized");
-        e.what = tr("%1 did not accept the credentials sent with the request.").arg(service);
-        e.remedy = tr("Sign in again or enter a new token, then retry.");
+        e.what = QCoreApplication::translate("dcr", "%1 did not accept the credentials sent with the request.").arg(service);
+        e.remedy = QCoreApplication::translate("dcr", "Sign in again or enter a new token, then retry.");
     } else if (status == 403) {
         e.code = codePrefix + QStringLiteral("forbidden");
-        e.what = tr("%1 refused the request: the account is not allowed to do this.").arg(service);
-        e.remedy = tr("Use an account or token with the permissions this step needs.");
+        e.what = QCoreApplication::translate("dcr", "%1 refused the request: the account is not allowed to do this.").arg(service);
+        e.remedy = QCoreApplication::translate("dcr", "Use an account or token with the permissions this step needs.");
     } else if (status == 404) {
         e.code = codePrefix + QStringLiteral("not_found");
-        e.what = tr("%1 found nothing at the requested address.").arg(service);
-        e.remedy = tr("Check the address, the region or cloud in the profile, and that the object still exists.");
+        e.what = QCoreApplication::translate("dcr", "%1 found nothing at the requested address.").arg(service);
+        e.remedy = QCoreApplication::translate("dcr", "Check the address, the region or cloud in the profile, and that the object still exists.");
     } else if (status == 408) {
         e.code = codePrefix + QStringLiteral("timeout");
-        e.what = tr("%1 gave up waiting for the request to arrive (HTTP 408).").arg(service);
-        e.remedy = tr("Check the network connection and proxy settings, then retry.");
+        e.what = QCoreApplication::translate("dcr", "%1 gave up waiting for the request to arrive (HTTP 408).").arg(service);
+        e.remedy = QCoreApplication::translate("dcr", "Check the network connection and proxy settings, then retry.");
         e.retryable = true;
     } else if (status == 429) {
         e.code = codePrefix + QStringLiteral("rate_limited");
-        e.what = tr("%1 asked to slow down (HTTP 429).").arg(service);
-        e.remedy = tr("Wait a minute, then retry.");
+        e.what = QCoreApplication::translate("dcr", "%1 asked to slow down (HTTP 429).").arg(service);
+        e.remedy = QCoreApplication::translate("dcr", "Wait a minute, then retry.");
         e.retryable = true;
     } else if (status >= 500) {
         e.code = codePrefix + QStringLiteral("server_error");
-        e.what = tr("%1 had a temporary failure (HTTP %2).").arg(service).arg(status);
-        e.remedy = tr("Wait a few minutes, then retry; if it persists, check the service's status page.");
+        e.what = QCoreApplication::translate("dcr", "%1 had a temporary failure (HTTP %2).").arg(service).arg(status);
+        e.remedy = QCoreApplication::translate("dcr", "Wait a few minutes, then retry; if it persists, check the service's status page.");
         e.retryable = status != 501 && status != 505;
     } else {
         e.code = codePrefix + QStringLiteral("http_%1").arg(status);
-        e.what = tr("%1 refused the request with HTTP %2.").arg(service).arg(status);
-        e.remedy = tr("Check the values in the profile; the log has the service's answer.");
+        e.what = QCoreApplication::translate("dcr", "%1 refused the request with HTTP %2.").arg(service).arg(status);
+        e.remedy = QCoreApplication::translate("dcr", "Check the values in the profile; the log has the service's answer.");
     }
     return e;
 }
@@ -326,8 +328,11 @@ Error Error::fromEntraTokenError(int httpStatus, const QByteArray& body) {
     const QJsonObject json = parseObject(body);
     const QString error = json.value(QStringLiteral("error")).toString();
     QList<int> codes;
-    for (const QJsonValue& v : json.value(QStringLiteral("error_codes")).toArray())
-        codes << v.toInt();
+    for (const QJsonValue& v : json.value(QStringLiteral("error_codes")).toArray()) {
+        // Anything but a positive number is no AADSTS code (and would read as "AADSTS0").
+        if (v.isDouble() && v.toInt() > 0)
+            codes << v.toInt();
+    }
 
     for (int code : codes) {
         for (const AadstsCode& known : kAadstsCodes) {
@@ -520,6 +525,16 @@ Error Error::insecureUrl(const QUrl& url) {
                        .arg(url.isEmpty() ? tr("an empty address") : url.toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery)),
                    tr("Use an https:// address; plain http:// is accepted only for this computer (127.0.0.1, ::1, localhost)."));
     e.rawDetail = redactUrl(url);
+    return e;
+}
+
+Error Error::untrustedCertificate(const QUrl& url, const QStringList& reasons) {
+    Error e = make(QStringLiteral("network.tls_untrusted"),
+                   tr("Refused the secure connection to %1: its certificate is not trusted (%2).")
+                       .arg(url.host(), reasons.isEmpty() ? tr("no reason given") : reasons.join(QStringLiteral("; "))),
+                   tr("If a TLS-inspecting proxy or a private certificate authority is in between, install its CA certificate "
+                      "in the system's store (update-ca-certificates); otherwise check the address and the system clock."));
+    e.rawDetail = redactText(reasons.join(QLatin1Char('\n')));
     return e;
 }
 

@@ -35,7 +35,8 @@ enum class ErrorFlavor { Entra, Graph, Konnect, Plain };
 // The one error value of the project: clients build it, the engine records it, the wizard and
 // the command line only display it. `what` and `remedy` are never empty.
 //
-// `code` is stable and meant for branching: "insecure_url", "network.<kind>",
+// `code` is stable and meant for branching: "insecure_url", "network.<kind>" (an untrusted
+// certificate: "network.tls_untrusted"),
 // "entra.AADSTS<n>" or "entra.<error>", "graph.<Graph error code>" (or "graph.replication_pending",
 // "graph.throttled", "graph.http_<status>"), "konnect.<kind>", "http.<status>".
 struct Error {
@@ -64,6 +65,9 @@ struct Error {
     static Error network(QNetworkReply::NetworkError error, const QString& detail);
     // A request (or a redirect) to anything but https://, or http:// on this computer.
     static Error insecureUrl(const QUrl& url);
+    // The TLS handshake failed because the server's certificate did not pass verification.
+    // reasons: the verification errors (QSslError::errorString()), e.g. "The certificate is self-signed, and untrusted".
+    static Error untrustedCertificate(const QUrl& url, const QStringList& reasons);
 
     // "what remedy", for a single line of output.
     QString message() const;

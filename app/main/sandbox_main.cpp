@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Serves an offline imitation of Microsoft Entra ID, Microsoft Graph, Kong Konnect, a Dev Portal and a "
-        "gateway on 127.0.0.1, for demos and tests. Prints one JSON line with the base URLs and the "
+        "gateway on 127.0.0.1 (over HTTPS with --tls-cert and --tls-key), for demos and tests. Prints one JSON line with the base URLs and the "
         "sandbox-only credentials on standard output once it is listening."));
     parser.addHelpOption();
     parser.addVersionOption();
@@ -52,7 +52,12 @@ int main(int argc, char** argv) {
                             QStringLiteral("FILE"));
     QCommandLineOption faults(QStringLiteral("faults"), QStringLiteral("JSON file of faults to inject."),
                               QStringLiteral("FILE"));
-    parser.addOptions({port, seed, faults});
+    QCommandLineOption tlsCert(QStringLiteral("tls-cert"),
+                               QStringLiteral("Serve HTTPS with this PEM certificate (chain, leaf first); needs --tls-key."),
+                               QStringLiteral("FILE"));
+    QCommandLineOption tlsKey(QStringLiteral("tls-key"), QStringLiteral("The unencrypted PEM private key of --tls-cert."),
+                              QStringLiteral("FILE"));
+    parser.addOptions({port, seed, faults, tlsCert, tlsKey});
     parser.process(app);
 
     bool portOk = false;
@@ -78,6 +83,10 @@ int main(int argc, char** argv) {
         if (!readJsonFile(parser.value(faults), &doc, &error) || !sandbox.state().faults.load(doc, &error))
             return fail(error);
     }
+    if (parser.isSet(tlsCert) != parser.isSet(tlsKey))
+        return fail(QStringLiteral("--tls-cert and --tls-key go together"));
+    if (parser.isSet(tlsCert) && !sandbox.server().useTls(parser.value(tlsCert), parser.value(tlsKey), &error))
+        return fail(error);
     if (sandbox.listen(QHostAddress::LocalHost, static_cast<quint16>(portNumber)) == 0)
         return fail(QStringLiteral("cannot listen on 127.0.0.1:%1 (is it in use?)").arg(portNumber));
 

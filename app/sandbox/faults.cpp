@@ -10,7 +10,8 @@ const QMap<QString, FaultRule::Kind>& kindNames() {
                                                       {QStringLiteral("status"), FaultRule::Kind::Status},
                                                       {QStringLiteral("rate_limit"), FaultRule::Kind::RateLimit},
                                                       {QStringLiteral("drop"), FaultRule::Kind::Drop},
-                                                      {QStringLiteral("timeout"), FaultRule::Kind::Timeout}};
+                                                      {QStringLiteral("timeout"), FaultRule::Kind::Timeout},
+                                                      {QStringLiteral("replication"), FaultRule::Kind::Replication}};
     return names;
 }
 }  // namespace
@@ -19,7 +20,7 @@ std::optional<FaultRule> FaultRule::fromJson(const QJsonObject& json, QString* e
     FaultRule rule;
     const QString kind = json.value(QStringLiteral("kind")).toString();
     if (!kindNames().contains(kind)) {
-        *error = QStringLiteral("Unknown fault kind '%1' (use latency, status, rate_limit, drop or timeout).").arg(kind);
+        *error = QStringLiteral("Unknown fault kind '%1' (use latency, status, rate_limit, drop, timeout or replication).").arg(kind);
         return std::nullopt;
     }
     rule.kind = kindNames().value(kind);
@@ -138,6 +139,10 @@ FaultDecision FaultInjector::decide(const Request& request) {
             decision.hang = true;
             answered = true;
             break;
+        case FaultRule::Kind::Replication:
+            decision.replacement = replicationLagResponse(request);
+            answered = true;
+            break;
         }
     }
     return decision;
@@ -174,6 +179,45 @@ Response failureResponse(const QString& path, int status) {
         return Response::problem(status, status == 503 ? QStringLiteral("Service Unavailable") : QStringLiteral("Internal Server Error"),
                                  QStringLiteral("An unexpected error occurred."));
     return Response::json(status, QJsonObject{{QStringLiteral("message"), QStringLiteral("An unexpected error occurred")}});
+}
+
+Response replicationLagResponse(const Request& request) {
+    const QString& path = request.path;
+    const auto unknownApplication = [](const QString& clientId, const QString& directory) {
+        return QStringLiteral("Application with identifier '%1' was not found in the directory '%2'. This can happen if the "
+                              "application has not been installed by the administrator of the tenant or consented to by any user "
+                              "in the tenant. You may have sent your authentication request to the wrong tenant.")
+            .arg(clientId, directory);
+    };
+    if (path.startsWith(QLatin1String("/graph/"))) {
+        if (request.method == "POST" && path.endsWith(QLatin1String("/servicePrincipals"))) {
+            QJsonObject body;
+            QString ignored;
+            request.jsonObject(&body, &ignored);
+            const QString message = QStringLiteral("The appId '%1' of the service principal does not reference a valid application object.")
+                                        .arg(body.value(QStringLiteral("appId")).toString());
+            return Response::graphError(400, QStringLiteral("Request_BadRequest"), message,
+                                        QJsonArray{QJsonObject{{QStringLiteral("code"), QStringLiteral("NoBackingApplicationObject")},
+                                                               {QStringLiteral("message"), message},
+                                                               {QStringLiteral("target"), QStringLiteral("appId")}}});
+        }
+        if (request.method == "POST" && (path.endsWith(QLatin1String("/appRoleAssignedTo")) || path.endsWith(QLatin1String("/appRoleAssignments")) ||
+                                         path.endsWith(QLatin1String("/oauth2PermissionGrants"))))
+            return Response::graphError(400, QStringLiteral("Request_BadRequest"), QStringLiteral("Not a valid reference update."));
+        const QString id = path.section(QLatin1Char('/'), 4, 4);
+        return Response::graphError(
+            404, QStringLiteral("Request_ResourceNotFound"),
+            QStringLiteral("Resource '%1' does not exist or one of its queried reference-property objects are not present.").arg(id));
+    }
+    if (path.startsWith(QLatin1String("/login/")))
+        return Response::entraError(400, QStringLiteral("unauthorized_client"), 700016,
+                                    unknownApplication(request.formValue(QStringLiteral("client_id")), path.section(QLatin1Char('/'), 2, 2)));
+    if (path.startsWith(QLatin1String("/konnect/")) && path.endsWith(QLatin1String("/verify")))
+        return Response::json(200, QJsonObject{{QStringLiteral("status"), QStringLiteral("failed")},
+                                               {QStringLiteral("errors"), QJsonArray{QStringLiteral("Unable to get a token for the initial client: AADSTS700016: The "
+                                                                                                     "initial client was not found in the directory.")}}});
+    // Konnect's own objects are consistent at once; only its view of Entra ID can lag.
+    return Response::problem(404, QStringLiteral("Not Found"), QStringLiteral("Not found"));
 }
 
 }  // namespace dcr::sandbox

@@ -16,9 +16,12 @@ namespace dcr::sandbox {
 //   {"kind":"status","status":503,"method":"POST","path":"^/graph/v1.0/applications$","count":2}
 //   {"kind":"drop","count":1}     the connection is closed without an answer
 //   {"kind":"timeout","count":1}  the request is never answered
+//   {"kind":"replication","method":"POST","path":"^/graph/v1.0/servicePrincipals$","count":2}
+//                                 the answer of an Entra ID replica that has not yet received the
+//                                 object the request refers to (replicationLagResponse)
 // count: how many matching requests it affects (omitted or -1: all of them).
 struct FaultRule {
-    enum class Kind { Latency, Status, RateLimit, Drop, Timeout };
+    enum class Kind { Latency, Status, RateLimit, Drop, Timeout, Replication };
     Kind kind = Kind::Latency;
     QByteArray method;          // empty: any
     QRegularExpression path;    // empty pattern: any
@@ -59,5 +62,9 @@ private:
 // The service's own way of saying "slow down" / "unavailable" for the path's prefix.
 Response rateLimitedResponse(const QString& path, int retryAfterSeconds);
 Response failureResponse(const QString& path, int status);
+// What a lagging Entra ID replica answers: Graph's NoBackingApplicationObject for a new service
+// principal, "Not a valid reference update" for a consent, Request_ResourceNotFound otherwise;
+// the token endpoint's AADSTS700016; and Konnect's provider check failing with AADSTS700016.
+Response replicationLagResponse(const Request& request);
 
 }  // namespace dcr::sandbox

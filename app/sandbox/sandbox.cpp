@@ -23,7 +23,7 @@ quint16 Sandbox::listen(const QHostAddress& address, quint16 port) {
         const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
                                  ? QStringLiteral("[%1]").arg(address.toString())
                                  : address.toString();
-        m_state.baseUrl = QStringLiteral("http://%1:%2").arg(host).arg(bound);
+        m_state.baseUrl = QStringLiteral("%1://%2:%3").arg(m_server.servesTls() ? QLatin1String("https") : QLatin1String("http"), host).arg(bound);
     }
     return bound;
 }

@@ -21,6 +21,7 @@ public:
     // Starts serving; returns the port, or 0 when the address is taken.
     quint16 listen(const QHostAddress& address = QHostAddress::LocalHost, quint16 port = 0);
     SandboxState& state() { return m_state; }
+    SandboxServer& server() { return m_server; }
     // Base URLs of each service and the seeded (sandbox-only) credentials.
     QJsonObject info() const;
 

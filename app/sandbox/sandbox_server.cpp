@@ -1,8 +1,12 @@
 #include "sandbox/sandbox_server.h"
 
+#include <QFile>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QPointer>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -46,6 +50,39 @@ void writeResponse(QHttpServerResponder& responder, const Response& response) {
 
 SandboxServer::SandboxServer(const Router& router, FaultInjector& faults, RequestLog& log, QObject* parent)
     : QAbstractHttpServer(parent), m_router(router), m_faults(faults), m_log(log) {}
+
+bool SandboxServer::useTls(const QString& certificateFile, const QString& keyFile, QString* error) {
+    const auto read = [error](const QString& path, QByteArray* out) {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+            return false;
+        }
+        *out = file.readAll();
+        return true;
+    };
+    QByteArray certificatePem, keyPem;
+    if (!read(certificateFile, &certificatePem) || !read(keyFile, &keyPem))
+        return false;
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(certificatePem, QSsl::Pem);
+    if (chain.isEmpty()) {
+        *error = QStringLiteral("%1 holds no PEM certificate").arg(certificateFile);
+        return false;
+    }
+    QSslKey key(keyPem, QSsl::Rsa, QSsl::Pem);
+    if (key.isNull())
+        key = QSslKey(keyPem, QSsl::Ec, QSsl::Pem);
+    if (key.isNull()) {
+        *error = QStringLiteral("%1 holds no unencrypted PEM RSA or EC private key").arg(keyFile);
+        return false;
+    }
+    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+    configuration.setLocalCertificateChain(chain);
+    configuration.setPrivateKey(key);
+    sslSetup(configuration);
+    m_tls = true;
+    return true;
+}
 
 bool SandboxServer::handleRequest(const QHttpServerRequest& qrequest, QTcpSocket* socket) {
     const Request request = toRequest(qrequest);

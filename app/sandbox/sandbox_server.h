@@ -16,6 +16,11 @@ class SandboxServer : public QAbstractHttpServer {
 public:
     SandboxServer(const Router& router, FaultInjector& faults, RequestLog& log, QObject* parent = nullptr);
 
+    // Serves HTTPS with a PEM certificate (chain, leaf first) and its PEM private key from the next
+    // listen() on: for testing that the clients refuse a certificate they do not trust.
+    bool useTls(const QString& certificateFile, const QString& keyFile, QString* error);
+    bool servesTls() const { return m_tls; }
+
 protected:
     bool handleRequest(const QHttpServerRequest& request, QTcpSocket* socket) override;
     void missingHandler(const QHttpServerRequest& request, QTcpSocket* socket) override;
@@ -24,6 +29,7 @@ private:
     const Router& m_router;
     FaultInjector& m_faults;
     RequestLog& m_log;
+    bool m_tls = false;
 };
 
 }  // namespace dcr::sandbox
