@@ -78,6 +78,16 @@ void Unattended::start() {
         config.attemptTimeoutMs = m_options.requestTimeoutMs;
         m_session->http().setRetryConfig(config);
     }
+    if (m_profile.blueprint == Profile::Blueprint::DynamicsClient) {
+        engine::DynamicsTargets targets;
+        // The sandbox approves the test sign-in's device code itself; a real one needs the person
+        // running this to enter it, as the test user.
+        if (m_sandbox)
+            targets.sandboxApproveUrl = m_endpoints.login.resolved(QUrl(QStringLiteral("/_sandbox/device/approve")));
+        else
+            targets.showDeviceCode = [](const QString& message) { err(tr("Test sign-in: sign in as a test user of the app. %1").arg(message)); };
+        m_session->setDynamicsTargets(targets);
+    }
     QString error;
     if (!m_session->loadState(m_options.resume || m_options.mode == UnattendedOptions::Mode::Cleanup, &error)) {
         fail(ExitUserError, userError(error, tr("Remove the file or run with --cleanup.")));
@@ -247,14 +257,28 @@ void Unattended::printSummary(bool ok) {
         }
         steps.append(s);
     }
+    // What the client application's code or app.config needs, once the app exists.
+    const bool dynamics = m_profile.blueprint == Profile::Blueprint::DynamicsClient && m_options.mode != UnattendedOptions::Mode::Cleanup;
+    const engine::DynamicsClientSettings client = engine::dynamicsClientSettings(m_profile, ctx.outputs, m_endpoints.login.toString());
     if (m_options.json) {
-        const QJsonObject summary{{QStringLiteral("ok"), ok},
-                                  {QStringLiteral("profile"), m_profile.name},
-                                  {QStringLiteral("elapsed_ms"), m_clock.elapsed()},
-                                  {QStringLiteral("steps"), steps},
-                                  {QStringLiteral("ids"), ctx.outputs}};
+        QJsonObject summary{{QStringLiteral("ok"), ok},
+                            {QStringLiteral("profile"), m_profile.name},
+                            {QStringLiteral("elapsed_ms"), m_clock.elapsed()},
+                            {QStringLiteral("steps"), steps},
+                            {QStringLiteral("ids"), ctx.outputs}};
+        if (dynamics && !client.clientId.isEmpty())
+            summary.insert(QStringLiteral("client_app"), QJsonObject{{QStringLiteral("client_id"), client.clientId},
+                                                                     {QStringLiteral("redirect_uri"), client.redirectUri},
+                                                                     {QStringLiteral("authority"), client.authority},
+                                                                     {QStringLiteral("organization_url"), client.organizationUrl},
+                                                                     {QStringLiteral("connection_string"), client.connectionString}});
         printf("%s\n", QJsonDocument(summary).toJson(QJsonDocument::Indented).constData());
     } else {
+        if (dynamics && !client.clientId.isEmpty())
+            lines << QString() << tr("For the client application's code or app.config:")
+                  << tr("  Application (client) ID: %1").arg(client.clientId) << tr("  Redirect URI:            %1").arg(client.redirectUri)
+                  << tr("  Authority:               %1").arg(client.authority)
+                  << tr("  Connection string:       %1").arg(client.connectionString);
         printf("%s\n%s\n", qPrintable(ok ? tr("Setup of '%1' finished in %2 s:").arg(m_profile.name).arg(m_clock.elapsed() / 1000.0, 0, 'f', 1)
                                           : tr("Setup of '%1' stopped:").arg(m_profile.name)),
                qPrintable(lines.join(QLatin1Char('\n'))));

@@ -402,4 +402,14 @@ void GraphClient::updatePermissionGrant(const QString& grantId, const QString& s
     m_http.send(r, deliverNothing(this, std::move(done)));
 }
 
+void GraphClient::deletePermissionGrant(const QString& grantId, Callback<Nothing> done) {
+    m_http.send(request("DELETE", url(QStringLiteral("/oauth2PermissionGrants/") + pathSegment(grantId))),
+                deliverNothing(this, std::move(done), true));
+}
+
+void GraphClient::deleteServicePrincipal(const QString& id, Callback<Nothing> done) {
+    m_http.send(request("DELETE", url(QStringLiteral("/servicePrincipals/") + pathSegment(id))),
+                deliverNothing(this, std::move(done), true));
+}
+
 }  // namespace dcr

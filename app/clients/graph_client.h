@@ -87,6 +87,8 @@ public:
     void servicePrincipalByAppId(const QString& appId, Callback<std::optional<GraphServicePrincipal>> done);
     // Retries while the new application has not replicated (NoBackingApplicationObject).
     void createServicePrincipal(const QString& appId, Callback<GraphServicePrincipal> done);
+    // A missing service principal counts as deleted.
+    void deleteServicePrincipal(const QString& id, Callback<Nothing> done);
 
     void appRoleAssignments(const QString& principalSpId, Callback<QList<GraphAppRoleAssignment>> done);
     void assignAppRole(const QString& resourceSpId, const QString& principalSpId, const QString& appRoleId,
@@ -95,6 +97,8 @@ public:
     void createPermissionGrant(const QString& clientSpId, const QString& resourceSpId, const QString& scope,
                                Callback<GraphPermissionGrant> done);
     void updatePermissionGrant(const QString& grantId, const QString& scope, Callback<Nothing> done);
+    // A missing grant counts as deleted.
+    void deletePermissionGrant(const QString& grantId, Callback<Nothing> done);
 
 private:
     QUrl url(const QString& pathAndQuery) const;  // {base}/v1.0{pathAndQuery}

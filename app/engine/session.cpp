@@ -33,8 +33,17 @@ void Session::setValidationTargets(const ValidationTargets& targets) {
     rebuildRunner();
 }
 
+void Session::setDynamicsTargets(const DynamicsTargets& targets) {
+    m_dynamicsTargets = targets;
+    rebuildRunner();
+}
+
 void Session::rebuildRunner() {
-    m_runner = std::make_unique<Runner>(kongDcrAzurePlan(m_targets), m_context, &m_state);
+    DynamicsTargets dynamics = m_dynamicsTargets;
+    dynamics.login = m_endpoints.login;
+    Plan plan = m_context.profile.blueprint == Profile::Blueprint::DynamicsClient ? dynamicsClientPlan(dynamics)
+                                                                                   : kongDcrAzurePlan(m_targets);
+    m_runner = std::make_unique<Runner>(std::move(plan), m_context, &m_state);
 }
 
 bool Session::loadState(bool resume, QString* error) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/endpoints.h"
+#include "engine/blueprints/dynamics_client.h"
 #include "engine/blueprints/kong_dcr_azure.h"
 #include "engine/context.h"
 #include "engine/run_state.h"
@@ -37,6 +38,9 @@ public:
     void setGraphToken(const QString& token) { m_graphToken = token; }
     void setKonnectToken(const QString& token) { m_konnectToken = token; }
     void setValidationTargets(const ValidationTargets& targets);
+    // The Dynamics blueprint's test sign-in: the sandbox's approval endpoint, or how to show the
+    // device code to a person (the sign-in authority is the session's).
+    void setDynamicsTargets(const DynamicsTargets& targets);
 
     // Loads the saved progress. Without resume, steps run again (find-or-create) but what an
     // earlier run created is still remembered for cleanup.
@@ -62,6 +66,7 @@ private:
     Context m_context;
     RunState m_state;
     ValidationTargets m_targets;
+    DynamicsTargets m_dynamicsTargets;
     std::unique_ptr<Runner> m_runner;
 };
 

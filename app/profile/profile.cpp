@@ -12,6 +12,7 @@ namespace {
 const QStringList kClouds{QStringLiteral("global"), QStringLiteral("usgov"), QStringLiteral("china"), QStringLiteral("custom")};
 const QStringList kRegions{QStringLiteral("us"), QStringLiteral("eu"), QStringLiteral("au"), QStringLiteral("me"),
                            QStringLiteral("in"), QStringLiteral("sg"), QStringLiteral("custom")};
+const QStringList kAudiences{QStringLiteral("AzureADMultipleOrgs"), QStringLiteral("AzureADMyOrg")};
 const QStringList kAuthMethods{QStringLiteral("client_credentials"), QStringLiteral("bearer"), QStringLiteral("session")};
 
 // Reads one object level, remembering which keys were consumed so that the rest can be reported
@@ -139,6 +140,25 @@ bool isTenantDomain(const QString& value) {
     return domain.match(value).hasMatch();
 }
 
+QString publicClientRedirectUriProblem(const QString& uri) {
+    const QUrl url(uri, QUrl::StrictMode);
+    if (uri.trimmed().isEmpty())
+        return QStringLiteral("Enter the redirect URI your client application uses, for example http://localhost.");
+    if (!url.isValid() || url.isRelative() || url.scheme().isEmpty())
+        return QStringLiteral("\"%1\" is not an absolute URI; use for example http://localhost or myapp://auth.").arg(uri);
+    if (uri.size() > 256)
+        return QStringLiteral("Entra ID accepts redirect URIs of at most 256 characters.");
+    if (url.hasFragment())
+        return QStringLiteral("A redirect URI cannot have a fragment (#…).");
+    const bool web = url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https");
+    if (web && url.host().isEmpty())
+        return QStringLiteral("\"%1\" has no host.").arg(uri);
+    const QHostAddress address(url.host());
+    if (url.scheme() == QLatin1String("http") && url.host() != QLatin1String("localhost") && !address.isLoopback())
+        return QStringLiteral("Entra ID accepts http:// redirect URIs only for localhost; use https:// or a custom scheme.");
+    return {};
+}
+
 QString Profile::issuerFor(const QString& tenantId) { return QStringLiteral("https://sts.windows.net/") + tenantId; }
 
 std::optional<Profile> Profile::fromJson(const QJsonObject& json, QStringList* errors) {
@@ -196,6 +216,15 @@ std::optional<Profile> Profile::fromJson(const QJsonObject& json, QStringList* e
         p.publish.autoApproveRegistrations = r.boolean("auto_approve_registrations", false);
         r.reportUnknownKeys();
     }
+    if (auto dynamics = top.object("dynamics")) {
+        Reader r(*dynamics, QStringLiteral("dynamics"), &found);
+        p.dynamics.signInAudience = r.string("sign_in_audience", p.dynamics.signInAudience);
+        p.dynamics.redirectUri = r.string("redirect_uri", p.dynamics.redirectUri);
+        p.dynamics.organizationUrl = r.string("organization_url", {});
+        p.dynamics.adminConsent = r.boolean("admin_consent", p.dynamics.adminConsent);
+        p.dynamics.testSignIn = r.boolean("test_sign_in", p.dynamics.testSignIn);
+        r.reportUnknownKeys();
+    }
     if (auto validation = top.object("validation")) {
         Reader r(*validation, QStringLiteral("validation"), &found);
         p.validation.gatewayUrl = r.string("gateway_url", {});
@@ -250,6 +279,19 @@ QStringList Profile::validate() const {
             if (!kAuthMethods.contains(m))
                 e << QStringLiteral("\"konnect.auth_methods\" has \"%1\"; use %2.").arg(m, kAuthMethods.join(QStringLiteral(", ")));
     }
+    if (blueprint == Blueprint::DynamicsClient) {
+        if (!kAudiences.contains(dynamics.signInAudience))
+            e << QStringLiteral("\"dynamics.sign_in_audience\" must be \"AzureADMultipleOrgs\" (any organization) or \"AzureADMyOrg\" "
+                                "(this organization only).");
+        const QString redirectProblem = publicClientRedirectUriProblem(dynamics.redirectUri);
+        if (!redirectProblem.isEmpty())
+            e << QStringLiteral("\"dynamics.redirect_uri\": %1").arg(redirectProblem);
+        if (!dynamics.organizationUrl.isEmpty()) {
+            const QUrl org(dynamics.organizationUrl, QUrl::StrictMode);
+            if (!org.isValid() || org.scheme() != QLatin1String("https") || org.host().isEmpty() || !org.path(QUrl::FullyEncoded).remove(QLatin1Char('/')).isEmpty())
+                e << QStringLiteral("\"dynamics.organization_url\" must be the environment's address, such as https://contoso.crm.dynamics.com.");
+        }
+    }
     if (publish.enabled) {
         if (publish.apiName.trimmed().isEmpty())
             e << QStringLiteral("\"publish.api_name\" names the API to publish.");
@@ -294,6 +336,15 @@ QJsonObject Profile::toJson() const {
         if (!publish.portalName.isEmpty())
             pub.insert(QStringLiteral("portal_name"), publish.portalName);
         json.insert(QStringLiteral("publish"), pub);
+    }
+    if (blueprint == Blueprint::DynamicsClient) {
+        QJsonObject dyn{{QStringLiteral("sign_in_audience"), dynamics.signInAudience},
+                        {QStringLiteral("redirect_uri"), dynamics.redirectUri},
+                        {QStringLiteral("admin_consent"), dynamics.adminConsent},
+                        {QStringLiteral("test_sign_in"), dynamics.testSignIn}};
+        if (!dynamics.organizationUrl.isEmpty())
+            dyn.insert(QStringLiteral("organization_url"), dynamics.organizationUrl);
+        json.insert(QStringLiteral("dynamics"), dyn);
     }
     if (!validation.gatewayUrl.isEmpty() || validation.dcrRoundTrip)
         json.insert(QStringLiteral("validation"), QJsonObject{{QStringLiteral("gateway_url"), validation.gatewayUrl},

@@ -44,6 +44,15 @@ struct Profile {
         QString visibility = QStringLiteral("public");
         bool autoApproveRegistrations = false;
     };
+    // The "dynamics-client" blueprint (seed 004): a public client app that signs users in and calls
+    // Dynamics 365 / Dataverse on their behalf.
+    struct Dynamics {
+        QString signInAudience = QStringLiteral("AzureADMultipleOrgs");  // or AzureADMyOrg
+        QString redirectUri = QStringLiteral("http://localhost");          // mobile and desktop platform
+        QString organizationUrl;  // optional: https://<org>.crm.dynamics.com, for the connection string and the test sign-in
+        bool adminConsent = true;   // grant user_impersonation for all users of the tenant
+        bool testSignIn = false;    // prove the app with a device-code sign-in
+    };
     struct Validation {
         QString gatewayUrl;  // optional: a route of the published API to call with the new credentials
         bool dcrRoundTrip = false;
@@ -54,6 +63,7 @@ struct Profile {
     Azure azure;
     Konnect konnect;
     Publish publish;
+    Dynamics dynamics;
     Validation validation;
 
     // Parses and validates; on failure returns nullopt and fills *errors with one sentence each.
@@ -67,6 +77,10 @@ struct Profile {
 };
 
 bool isTenantGuid(const QString& value);
+// A redirect URI Entra ID accepts for a mobile and desktop (public client) app: an absolute URI
+// with a scheme (http://localhost, https://…, or a custom scheme such as myapp://auth); plain http
+// only to this computer. Empty when it is fine, otherwise why not.
+QString publicClientRedirectUriProblem(const QString& uri);
 bool isTenantDomain(const QString& value);
 
 }  // namespace dcr

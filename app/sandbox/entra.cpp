@@ -341,6 +341,23 @@ std::optional<Resource> findResource(Directory& d, const QString& identifier) {
     return r;
 }
 
+// "<resource>/.default" asked by an app that neither lists the resource among its API permissions
+// nor has any of its permissions granted: Entra refuses the sign-in instead of issuing a token
+// without permissions. First-party clients are preauthorized.
+std::optional<Failure> unlistedResource(const Client& c, const DelegatedGrant& grant) {
+    if (c.firstParty || !grant.isDefault || !grant.scopes.isEmpty())
+        return std::nullopt;
+    QStringList listed;
+    for (const QJsonValue& entry : c.requiredResourceAccess)
+        listed.append(entry.toObject().value(QStringLiteral("resourceAppId")).toString());
+    return Failure{400, QStringLiteral("invalid_client"), 650057,
+                   QStringLiteral("Invalid resource. The client has requested access to a resource which is not listed in the "
+                                  "requested permissions in the client's application registration. Client app ID: %1(%2). "
+                                  "Resource value from request: %3. Resource app ID: %4. List of valid resources from app "
+                                  "registration: %5.")
+                       .arg(c.appId, c.displayName, grant.audience, grant.resourceAppId, listed.join(QStringLiteral(", ")))};
+}
+
 // What "<resource>/.default" stands for: the delegated permissions the client is configured for
 // (requiredResourceAccess) and those already granted to it tenant-wide.
 QStringList defaultScopes(const Directory& d, const Client& c, const Resource& resource) {
@@ -1024,6 +1041,9 @@ Response Entra::deviceAnswer(const Request& r) {
     const QString problem = checkCredentials(dir(), username, r.formValue(QStringLiteral("password")), &user);
     if (!problem.isEmpty())
         return consentForDevice(*a, username, QString(), problem);
+    if (const std::optional<Client> client = findClient(dir(), a->clientId))
+        if (std::optional<Failure> f = unlistedResource(*client, a->grant))
+            return errorPage(*f);
     a->status = DeviceAuthorization::Status::Approved;
     a->userId = user->id;
     return messagePage(QStringLiteral("You're signed in"),
@@ -1053,6 +1073,10 @@ Response Entra::approveDeviceCode(const Request& r) {
     const User* user = offeredUser(m_s, QString());
     if (!user)
         return control(409, QStringLiteral("The directory has no user to sign in."));
+    // What the browser would show the user instead of "You're signed in", as the token endpoint words it.
+    if (const std::optional<Client> client = findClient(dir(), a->clientId))
+        if (std::optional<Failure> f = unlistedResource(*client, a->grant))
+            return f->response();
     a->status = DeviceAuthorization::Status::Approved;
     a->userId = user->id;
     return Response::json(200, QJsonObject{{QStringLiteral("user_code"), a->userCode},
@@ -1147,6 +1171,8 @@ Response Entra::pollDeviceCode(const Request& r, const Client& c, const ClientCr
     if (it->expiresAtMs <= d.nowMs())
         return Failure{400, QStringLiteral("expired_token"), 70019, QStringLiteral("Verification code expired.")}.response();
     if (it->status == DeviceAuthorization::Status::Pending && m_s.entra.autoApprove) {
+        if (std::optional<Failure> f = unlistedResource(c, it->grant))
+            return f->response();
         if (const User* user = offeredUser(m_s, QString())) {
             it->status = DeviceAuthorization::Status::Approved;
             it->userId = user->id;

@@ -16,6 +16,9 @@ QJsonObject inspectDirectory(Directory& d) {
                                 {QStringLiteral("displayName"), a.displayName},
                                 {QStringLiteral("signInAudience"), a.signInAudience},
                                 {QStringLiteral("passwordCredentials"), static_cast<int>(a.passwordCredentials.size())},
+                                {QStringLiteral("isFallbackPublicClient"), a.isFallbackPublicClient},
+                                {QStringLiteral("publicClientRedirectUris"), QJsonArray::fromStringList(a.publicClientRedirectUris)},
+                                {QStringLiteral("requiredResourceAccess"), a.requiredResourceAccess},
                                 {QStringLiteral("replicated"), d.isVisible(a.visibleAtMs)}});
     for (const ServicePrincipal& sp : d.servicePrincipals) {
         if (sp.appOwnerOrganizationId == Directory::kMicrosoftTenantId)
@@ -53,7 +56,7 @@ Response badControlRequest(const QString& message) {
 QJsonObject sandboxInfo(const SandboxState& state) {
     const QString base = state.baseUrl;
     const Seed& seed = state.seed;
-    return QJsonObject{
+    QJsonObject info{
         {QStringLiteral("base_url"), base},
         {QStringLiteral("login_url"), base + QStringLiteral("/login")},
         {QStringLiteral("graph_url"), base + QStringLiteral("/graph")},
@@ -70,7 +73,13 @@ QJsonObject sandboxInfo(const SandboxState& state) {
         {QStringLiteral("api_id"), state.konnect.apiId},
         {QStringLiteral("developer_email"), seed.developerEmail},
         {QStringLiteral("developer_password"), seed.developerPassword},
+        {QStringLiteral("device_approve_url"), base + QStringLiteral("/_sandbox/device/approve")},
     };
+    // The tenant's Dynamics 365 environment: any https://<org>.crm.dynamics.com is its resource.
+    if (seed.dynamicsCrm)
+        info.insert(QStringLiteral("dynamics_url"),
+                    QStringLiteral("https://%1.crm.dynamics.com").arg(seed.tenantDomain.section(QLatin1Char('.'), 0, 0)));
+    return info;
 }
 
 void registerInspection(Router& router, SandboxState& state) {

@@ -73,6 +73,13 @@ std::optional<Seed> Seed::fromJson(const QJsonObject& json, QString* error) {
         } else if (key == QLatin1String("auto_approve_sign_in")) {
             seed.autoApproveSignIn = it.value().toBool();
             known = true;
+        } else if (key == QLatin1String("dynamics_crm")) {
+            if (!it.value().isBool()) {
+                *error = QStringLiteral("Seed key \"%1\" must be true or false.").arg(key);
+                return std::nullopt;
+            }
+            seed.dynamicsCrm = it.value().toBool();
+            known = true;
         } else if (key == QLatin1String("device_code_interval_seconds")) {
             seed.deviceCodeIntervalSeconds = it.value().toInt();
             if (seed.deviceCodeIntervalSeconds < 1) {
@@ -96,6 +103,7 @@ QJsonObject Seed::toJson() const {
     json.insert(QStringLiteral("replication_delay_ms"), replicationDelayMs);
     json.insert(QStringLiteral("auto_approve_sign_in"), autoApproveSignIn);
     json.insert(QStringLiteral("device_code_interval_seconds"), deviceCodeIntervalSeconds);
+    json.insert(QStringLiteral("dynamics_crm"), dynamicsCrm);
     return json;
 }
 

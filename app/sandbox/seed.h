@@ -32,6 +32,9 @@ struct Seed {
     int replicationDelayMs = 0;
     bool autoApproveSignIn = false;  // the authorize page signs the admin in without a click
     int deviceCodeIntervalSeconds = 5;  // the device code flow's polling interval; tests make it short
+    // The tenant has Dynamics 365 (the Dynamics CRM service principal); false imitates a tenant
+    // without it, where Entra ID answers AADSTS500011.
+    bool dynamicsCrm = true;
 
     // Fills the random credentials that are still empty.
     void completeCredentials();

@@ -18,6 +18,10 @@ void SandboxState::applySeed() {
     admin.globalAdmin = true;
     directory.users = {admin};
     directory.replicationDelayMs = seed.replicationDelayMs;
+    if (!seed.dynamicsCrm) {
+        if (const ServicePrincipal* crm = directory.servicePrincipalByAppId(Directory::kDynamicsCrmAppId, true))
+            directory.removeServicePrincipal(QString(crm->id));
+    }
     entra = EntraState();
     entra.autoApprove = seed.autoApproveSignIn;
     entra.deviceCodeIntervalSeconds = seed.deviceCodeIntervalSeconds;

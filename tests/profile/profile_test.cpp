@@ -142,4 +142,52 @@ TEST(Profile, TheJsonSchemaDescribesTheSameSettings) {
     }
 }
 
+TEST(Profile, TheDynamicsSampleProfileLoadsAndRoundTrips) {
+    QStringList errors;
+    const auto p = Profile::fromJson(readJson(QStringLiteral(DCR_SOURCE_DIR "/resources/profiles/sandbox-dynamics.json")), &errors);
+    ASSERT_TRUE(p.has_value()) << errors.join(QLatin1Char('\n')).toStdString();
+    EXPECT_EQ(p->blueprint, Profile::Blueprint::DynamicsClient);
+    EXPECT_EQ(p->dynamics.signInAudience, QStringLiteral("AzureADMultipleOrgs"));
+    EXPECT_EQ(p->dynamics.redirectUri, QStringLiteral("http://localhost"));
+    EXPECT_EQ(p->dynamics.organizationUrl, QStringLiteral("https://contoso.crm.dynamics.com"));
+    EXPECT_TRUE(p->dynamics.adminConsent);
+    EXPECT_TRUE(p->dynamics.testSignIn);
+    const auto again = Profile::fromJson(p->toJson(), &errors);
+    ASSERT_TRUE(again.has_value()) << errors.join(QLatin1Char('\n')).toStdString();
+    EXPECT_EQ(again->toJson(), p->toJson());
+}
+
+TEST(Profile, TheDynamicsSectionDefaultsToTheWalkthrough) {
+    QStringList errors;
+    QJsonObject json = minimal();
+    json.insert(QStringLiteral("blueprint"), QStringLiteral("dynamics-client"));
+    const auto p = Profile::fromJson(json, &errors);
+    ASSERT_TRUE(p.has_value()) << errors.join(QLatin1Char('\n')).toStdString();
+    EXPECT_EQ(p->dynamics.signInAudience, QStringLiteral("AzureADMultipleOrgs"));
+    EXPECT_EQ(p->dynamics.redirectUri, QStringLiteral("http://localhost"));
+    EXPECT_TRUE(p->dynamics.adminConsent);
+    EXPECT_FALSE(p->dynamics.testSignIn);
+}
+
+TEST(Profile, TheDynamicsSectionRejectsWhatEntraWouldNot) {
+    QJsonObject json = minimal();
+    json.insert(QStringLiteral("blueprint"), QStringLiteral("dynamics-client"));
+    EXPECT_TRUE(errorsFor(with(json, QStringLiteral("dynamics"), QStringLiteral("sign_in_audience"), QStringLiteral("AzureADandPersonalMicrosoftAccount")))
+                    .join(QLatin1Char(' ')).contains(QStringLiteral("dynamics.sign_in_audience")));
+    EXPECT_TRUE(errorsFor(with(json, QStringLiteral("dynamics"), QStringLiteral("redirect_uri"), QStringLiteral("http://example.com/cb")))
+                    .join(QLatin1Char(' ')).contains(QStringLiteral("localhost")));
+    EXPECT_TRUE(errorsFor(with(json, QStringLiteral("dynamics"), QStringLiteral("redirect_uri"), QStringLiteral("not a uri")))
+                    .join(QLatin1Char(' ')).contains(QStringLiteral("dynamics.redirect_uri")));
+    EXPECT_TRUE(errorsFor(with(json, QStringLiteral("dynamics"), QStringLiteral("organization_url"), QStringLiteral("http://contoso.crm.dynamics.com")))
+                    .join(QLatin1Char(' ')).contains(QStringLiteral("dynamics.organization_url")));
+    EXPECT_TRUE(errorsFor(with(json, QStringLiteral("dynamics"), QStringLiteral("client_secret"), QStringLiteral("x")))
+                    .join(QLatin1Char(' ')).contains(QStringLiteral("looks like a secret")));
+    EXPECT_TRUE(errorsFor(with(json, QStringLiteral("dynamics"), QStringLiteral("redirect"), QStringLiteral("http://localhost")))
+                    .join(QLatin1Char(' ')).contains(QStringLiteral("\"dynamics.redirect\" is not a profile setting")));
+    QStringList errors;
+    EXPECT_TRUE(Profile::fromJson(with(json, QStringLiteral("dynamics"), QStringLiteral("redirect_uri"), QStringLiteral("myapp://auth")), &errors)
+                    .has_value())
+        << errors.join(QLatin1Char('\n')).toStdString();
+}
+
 }  // namespace

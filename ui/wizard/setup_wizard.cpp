@@ -4,9 +4,11 @@
 #include "wizard/azure_app_page.h"
 #include "wizard/client_secret_page.h"
 #include "wizard/consent_page.h"
+#include "wizard/dynamics_app_page.h"
 #include "wizard/konnect_page.h"
 #include "wizard/publish_page.h"
 #include "wizard/review_page.h"
+#include "wizard/run_controller.h"
 #include "wizard/sign_in_page.h"
 #include "wizard/summary_page.h"
 #include "wizard/validate_page.h"
@@ -14,6 +16,8 @@
 #include "wizard/wizard_controller.h"
 
 #include <QAbstractButton>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
 
 namespace dcr::ui {
@@ -45,6 +49,7 @@ SetupWizard::SetupWizard(StartMode startMode, QWidget* parent)
     setPage(Apply, new ApplyPage(c));
     setPage(Validate, new ValidatePage(c));
     setPage(Summary, new SummaryPage(c));
+    setPage(DynamicsApp, new DynamicsAppPage(c));
     setStartId(Welcome);
 
     const struct {
@@ -64,6 +69,55 @@ SetupWizard::SetupWizard(StartMode startMode, QWidget* parent)
 }
 
 SetupWizard::~SetupWizard() = default;
+
+void SetupWizard::reject() {
+    const wizard::RunController& run = m_controller->run();
+    if (!run.isBusy() || m_closeWhileBusyConfirmed) {
+        QWizard::reject();
+        return;
+    }
+    QStringList running;
+    for (const wizard::StepListModel::Row& row : run.progressModel().rows()) {
+        if (row.status == engine::StepStatus::Running)
+            running << row.step.title;
+    }
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("The setup is still running"),
+                                tr("Still running: %1.").arg(running.join(QStringLiteral(", "))), QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("closeWhileBusyBox"));
+    box->setInformativeText(tr("Progress is saved after every finished step. If you close now, the next start offers to resume "
+                               "the setup; a step cut short runs again then and finds what it already made."));
+    QPushButton* close = box->addButton(tr("&Close anyway"), QMessageBox::DestructiveRole);
+    close->setObjectName(QStringLiteral("closeAnywayButton"));
+    close->setAccessibleName(tr("Close the wizard anyway"));
+    QPushButton* keep = box->addButton(tr("&Keep setting up"), QMessageBox::RejectRole);
+    keep->setObjectName(QStringLiteral("keepRunningButton"));
+    keep->setAccessibleName(tr("Keep the wizard open"));
+    box->setDefaultButton(keep);
+    box->setEscapeButton(keep);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this, [this, close](QAbstractButton* clicked) {
+        if (clicked != close)
+            return;
+        m_closeWhileBusyConfirmed = true;
+        reject();
+    });
+    // open(), not exec(): the run goes on while the question waits.
+    box->open();
+}
+
+int SetupWizard::nextId() const {
+    const bool dynamics = m_controller->profile().blueprint == Profile::Blueprint::DynamicsClient;
+    switch (currentId()) {
+    case SignIn:
+        return dynamics ? DynamicsApp : AzureApp;
+    case DynamicsApp:
+        return Review;
+    case Summary:
+        return -1;
+    default:
+        return QWizard::nextId();
+    }
+}
 
 void SetupWizard::done(int result) {
     QSettings().setValue(QLatin1String(kGeometryKey), saveGeometry());

@@ -16,7 +16,8 @@ enum class StartMode { Sandbox, Remembered };
 class SetupWizard : public QWizard {
     Q_OBJECT
 public:
-    enum PageId { Welcome = 0, SignIn, AzureApp, Consent, ClientSecret, Konnect, Publish, Review, Apply, Validate, Summary };
+    // DynamicsApp comes last so that the Kong pages keep their ids; nextId() puts it after SignIn.
+    enum PageId { Welcome = 0, SignIn, AzureApp, Consent, ClientSecret, Konnect, Publish, Review, Apply, Validate, Summary, DynamicsApp };
 
     explicit SetupWizard(StartMode startMode = StartMode::Remembered, QWidget* parent = nullptr);
     ~SetupWizard() override;
@@ -24,9 +25,14 @@ public:
     wizard::WizardController& controller() const { return *m_controller; }
 
     void done(int result) override;  // remembers the window's geometry
+    // The Dynamics 365 client app goes Sign-in → DynamicsApp → Review, past the Kong pages.
+    int nextId() const override;
+    // Cancel, Escape and the window's close button: while a run is busy, asks first.
+    void reject() override;
 
 private:
     wizard::WizardController* m_controller;
+    bool m_closeWhileBusyConfirmed = false;
 };
 
 }  // namespace dcr::ui

@@ -81,6 +81,11 @@ void ValidatePage::refresh() {
     const auto failure = run.isBusy() ? std::nullopt : run.failure();
     if (run.isBusy())
         setMessage(m_result, tr("Checking…"), Tone::Neutral);
+    else if (passed && controller().profile().blueprint == Profile::Blueprint::DynamicsClient)
+        setMessage(m_result, tr("All checks passed: the app registration is as asked%1.")
+                                 .arg(controller().profile().dynamics.testSignIn ? tr(", and a user signed in through it got a token for Dynamics 365")
+                                                                                  : QString()),
+                   Tone::Good);
     else if (passed)
         setMessage(m_result, tr("All checks passed: Konnect can register applications in your tenant, and their tokens are what Kong expects."),
                    Tone::Good);

@@ -2,6 +2,7 @@
 
 #include "wizard/wizard_controller.h"
 
+#include <QButtonGroup>
 #include <QCheckBox>
 #include <QFileDialog>
 #include <QLabel>
@@ -17,6 +18,8 @@ WelcomePage::WelcomePage(WizardController& controller, QWidget* parent)
     : WizardPage(controller, QStringLiteral("welcomePage"), parent),
       m_sandbox(new QRadioButton(tr("&Sandbox (offline demo)"))),
       m_real(new QRadioButton(tr("&Real Microsoft Entra ID and Kong Konnect"))),
+      m_kongDcr(new QRadioButton(tr("&Kong Konnect Dev Portal with Dynamic Client Registration in Entra ID"))),
+      m_dynamics(new QRadioButton(tr("&Dynamics 365 / Dataverse client app (public client that signs users in)"))),
       m_sandboxStatus(messageLabel(QStringLiteral("sandboxStatus"), tr("Sandbox status"))),
       m_open(new QPushButton(tr("&Open a profile…"))),
       m_profileStatus(messageLabel(QStringLiteral("profileStatus"), tr("Opened profile"))),
@@ -40,6 +43,21 @@ WelcomePage::WelcomePage(WizardController& controller, QWidget* parent)
     m_resume->setObjectName(QStringLiteral("resumeCheck"));
     m_resume->setAccessibleName(tr("Resume the interrupted setup"));
 
+    m_kongDcr->setObjectName(QStringLiteral("blueprintKongDcr"));
+    m_kongDcr->setAccessibleName(tr("Set up Kong Konnect DCR"));
+    m_kongDcr->setToolTip(tr("Registers the Entra ID app Konnect uses, creates the DCR provider and auth strategy, and publishes an API."));
+    m_dynamics->setObjectName(QStringLiteral("blueprintDynamics"));
+    m_dynamics->setAccessibleName(tr("Set up a Dynamics 365 client app"));
+    m_dynamics->setToolTip(tr("Registers an app that a desktop or mobile client uses to sign users in and call Dynamics 365 "
+                              "Customer Engagement / Dataverse on their behalf."));
+    // Their own group: the mode's radio buttons share this page's layout.
+    auto* blueprints = new QButtonGroup(this);
+    blueprints->addButton(m_kongDcr);
+    blueprints->addButton(m_dynamics);
+    body()->addWidget(note(tr("Choose what to set up:")));
+    body()->addWidget(m_kongDcr);
+    body()->addWidget(m_dynamics);
+    body()->addSpacing(12);
     body()->addWidget(note(tr("Choose where the setup runs:")));
     body()->addWidget(m_sandbox);
     body()->addWidget(m_sandboxStatus);
@@ -55,6 +73,9 @@ WelcomePage::WelcomePage(WizardController& controller, QWidget* parent)
         this->controller().setMode(sandbox ? WizardController::Mode::Sandbox : WizardController::Mode::Real);
         refresh();
     });
+    connect(m_dynamics, &QRadioButton::toggled, this, [this](bool dynamics) {
+        this->controller().setBlueprint(dynamics ? Profile::Blueprint::DynamicsClient : Profile::Blueprint::KongDcrAzure);
+    });
     connect(m_resume, &QCheckBox::toggled, this, [this](bool resume) { this->controller().setResume(resume); });
     connect(m_open, &QPushButton::clicked, this, &WelcomePage::openProfile);
     connect(&controller, &WizardController::sandboxChanged, this, &WelcomePage::refresh);
@@ -66,7 +87,8 @@ WelcomePage::WelcomePage(WizardController& controller, QWidget* parent)
 void WelcomePage::initializePage() { refresh(); }
 
 void WelcomePage::refresh() {
-    const WizardController& c = controller();
+    WizardController& c = controller();
+    (c.profile().blueprint == Profile::Blueprint::DynamicsClient ? m_dynamics : m_kongDcr)->setChecked(true);
     if (!c.isSandbox())
         setMessage(m_sandboxStatus, {});
     else if (!c.sandboxProblem().isEmpty())

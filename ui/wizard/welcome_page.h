@@ -9,7 +9,8 @@ class QRadioButton;
 
 namespace dcr::ui {
 
-// First page: the offline sandbox or the real Microsoft Entra ID + Kong Konnect; open a profile;
+// First page: what to set up (Kong Konnect DCR, or a Dynamics 365 client app); the offline sandbox
+// or the real Microsoft Entra ID + Kong Konnect; open a profile;
 // resume an interrupted setup when its saved progress exists.
 class WelcomePage : public WizardPage {
     Q_OBJECT
@@ -25,6 +26,8 @@ private:
 
     QRadioButton* m_sandbox;
     QRadioButton* m_real;
+    QRadioButton* m_kongDcr;
+    QRadioButton* m_dynamics;
     QLabel* m_sandboxStatus;
     QPushButton* m_open;
     QLabel* m_profileStatus;
