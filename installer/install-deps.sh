@@ -12,8 +12,15 @@ packages=(
     googletest libgtest-dev libgmock-dev
     # run: a Secret Service provider so secrets reach a keychain, and the SVG icon plugin
     gnome-keyring libsecret-tools libqt6svg6
+    # run: Qt's own translations (the wizard's standard buttons and dialogs in Japanese; optional)
+    qt6-translations-l10n
     # tests: private D-Bus sessions, a virtual X server, curl, jq and openssl for the sandbox walk-through
     dbus dbus-bin dbus-daemon xvfb xauth curl jq openssl
+    # tests: the parsers' libFuzzer targets (tests/fuzz/), built with clang and its fuzzer runtime
+    clang libclang-rt-14-dev
+    # packaging: man pages from --help, the .deb's computed Depends (dpkg-shlibdeps, and file, which
+    # CPack uses to find the ELF files), and the desktop entry and AppStream validators
+    help2man dpkg-dev file desktop-file-utils appstream
 )
 
 if [ "${1:-}" = "--list" ]; then
