@@ -19,6 +19,8 @@ const QString kService = QStringLiteral("Konnect");
 const QString kCodePrefix = QStringLiteral("konnect.");
 // Names are unique per organization, so one large page holds every candidate a name filter returns.
 const QString kPageSize = QStringLiteral("100");
+// Lists stop after this many pages (10 000 items): beyond that a list is no use in a drop-down.
+constexpr int kMaxPages = 100;
 
 Error unexpected(const HttpResponse& response) {
     return unexpectedAnswer(kCodePrefix, kService, response);
@@ -269,20 +271,68 @@ void KonnectClient::deleteAuthStrategy(const QString& id, Callback<Nothing> done
                 deliverNothing(this, std::move(done), true));
 }
 
+void KonnectClient::listAll(const QString& collection, const QString& filter, int number, QJsonArray collected,
+                            Callback<QJsonArray> done) {
+    using R = Result<QJsonArray>;
+    QString path = collection + query({{"page[size]", kPageSize}, {"page[number]", QString::number(number)}});
+    if (!filter.isEmpty())
+        path += QLatin1Char('&') + filter;
+    const QPointer<KonnectClient> self(this);
+    m_http.send(request("GET", m_base, path), [self, collection, filter, number, collected = std::move(collected),
+                                                done = std::move(done)](const HttpResponse& response, const std::optional<Error>& error) mutable {
+        if (!self)
+            return;
+        if (error) {
+            done(R::failure(*error));
+            return;
+        }
+        const QJsonObject json = response.json();
+        const QJsonValue data = json.value(QLatin1String("data"));
+        if (!data.isArray()) {
+            done(R::failure(unexpected(response)));
+            return;
+        }
+        const QJsonArray items = data.toArray();
+        for (const QJsonValue& item : items) {
+            if (item.isObject())
+                collected.append(item);
+        }
+        // meta.page.total is required by the spec; without it, a short page is the last one.
+        const QJsonValue total = json.value(QLatin1String("meta")).toObject().value(QLatin1String("page")).toObject().value(QLatin1String("total"));
+        const bool more = total.isDouble() ? collected.size() < total.toInteger() : items.size() >= kPageSize.toInt();
+        if (!more || items.isEmpty() || number >= kMaxPages) {
+            done(R::success(collected));
+            return;
+        }
+        self->listAll(collection, filter, number + 1, std::move(collected), std::move(done));
+    });
+}
+
 void KonnectClient::portals(Callback<QList<KonnectPortal>> done) {
-    using R = Result<QList<KonnectPortal>>;
-    m_http.send(request("GET", m_base, QStringLiteral("/v3/portals") + query({{"page[size]", kPageSize}})),
-                deliver(this, std::move(done), [](const HttpResponse& response) {
-                    const QJsonValue data = response.json().value(QLatin1String("data"));
-                    if (!data.isArray())
-                        return R::failure(unexpected(response));
-                    QList<KonnectPortal> out;
-                    for (const QJsonValue& item : data.toArray()) {
-                        if (item.isObject())
-                            out << portalFromJson(item.toObject());
-                    }
-                    return R::success(out);
-                }));
+    listAll(QStringLiteral("/v3/portals"), {}, 1, {}, [done = std::move(done)](const Result<QJsonArray>& r) {
+        if (!r.ok()) {
+            done(Result<QList<KonnectPortal>>::failure(*r.error));
+            return;
+        }
+        QList<KonnectPortal> out;
+        for (const QJsonValue& item : *r.value)
+            out << portalFromJson(item.toObject());
+        done(Result<QList<KonnectPortal>>::success(out));
+    });
+}
+
+void KonnectClient::listApis(const QString& nameContains, Callback<QList<KonnectApi>> done) {
+    const QString filter = nameContains.isEmpty() ? QString() : query({{"filter[name][contains]", nameContains}}).mid(1);
+    listAll(QStringLiteral("/v3/apis"), filter, 1, {}, [done = std::move(done)](const Result<QJsonArray>& r) {
+        if (!r.ok()) {
+            done(Result<QList<KonnectApi>>::failure(*r.error));
+            return;
+        }
+        QList<KonnectApi> out;
+        for (const QJsonValue& item : *r.value)
+            out << apiFromJson(item.toObject());
+        done(Result<QList<KonnectApi>>::success(out));
+    });
 }
 
 void KonnectClient::findApi(const QString& name, Callback<std::optional<KonnectApi>> done) {

@@ -2,6 +2,7 @@
 
 #include "clients/result.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QObject>
 #include <QStringList>
@@ -80,7 +81,10 @@ public:
     void createAuthStrategy(const AuthStrategySpec& spec, Callback<KonnectAuthStrategy> done);
     void deleteAuthStrategy(const QString& id, Callback<Nothing> done);
 
+    // Every portal of the organization, page after page.
     void portals(Callback<QList<KonnectPortal>> done);
+    // Every API of the organization (those whose name contains nameContains, if given), page after page.
+    void listApis(const QString& nameContains, Callback<QList<KonnectApi>> done);
     void findApi(const QString& name, Callback<std::optional<KonnectApi>> done);
     void publication(const QString& apiId, const QString& portalId, Callback<std::optional<KonnectPublication>> done);
     void publish(const KonnectPublication& publication, Callback<KonnectPublication> done);
@@ -91,6 +95,10 @@ private:
     // The first item of a list answer ({data:[…]}) named exactly `name`: Konnect's filters are
     // documented as equality, but nothing is lost by not trusting them to be exact.
     void findByName(const QString& collection, const QString& name, Callback<std::optional<QJsonObject>> done);
+    // The items of every page of a list answer ({data:[…], meta:{page:{number,size,total}}}),
+    // starting at page `number`, appended to `collected`.
+    // filter: query items without the '?' ("filter[name][contains]=…"), or empty.
+    void listAll(const QString& collection, const QString& filter, int number, QJsonArray collected, Callback<QJsonArray> done);
 
     HttpClient& m_http;
     QUrl m_base;

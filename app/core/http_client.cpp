@@ -12,9 +12,11 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QPointer>
+#include <QSslError>
 #include <QTimer>
 
 #include <mutex>
+#include <utility>
 
 namespace dcr {
 
@@ -26,7 +28,7 @@ Q_LOGGING_CATEGORY(lcHttp, "dcr.http", QtWarningMsg)
 
 constexpr qsizetype kMaxLoggedBody = 4000;
 
-QString tr(const char* text) { return QCoreApplication::translate("dcr::HttpClient", text); }
+QString tr(const char* text) { return QCoreApplication::translate("dcr::HttpAttempt", text); }
 
 QString clipped(const QString& text) {
     return text.size() > kMaxLoggedBody ? text.left(kMaxLoggedBody) + QStringLiteral("…") : text;
@@ -139,8 +141,10 @@ struct HttpClient::Pending {
     int transientRetries = 0;
     int replicationRetries = 0;
     QPointer<QNetworkReply> reply;
+    QString origin;
     QUrl hop;  // where the current attempt has been redirected to so far
     std::optional<Error> refusedRedirect;
+    QStringList certificateErrors;  // of the current attempt: why its TLS handshake was refused
 };
 
 HttpClient::HttpClient(QNetworkAccessManager* network, QObject* parent) : QObject(parent), m_network(network) {
@@ -149,6 +153,13 @@ HttpClient::HttpClient(QNetworkAccessManager* network, QObject* parent) : QObjec
     // libproxy or the desktop's settings) unless it was given a proxy of its own.
     static std::once_flag systemProxy;
     std::call_once(systemProxy, [] { QNetworkProxyFactory::setUseSystemConfiguration(true); });
+}
+
+HttpClient::Origin::Origin(HttpClient& client, QString name) : m_client(&client), m_previous(std::exchange(client.m_origin, std::move(name))) {}
+
+HttpClient::Origin::~Origin() {
+    if (m_client)
+        m_client->m_origin = m_previous;
 }
 
 HttpClient::~HttpClient() {
@@ -181,8 +192,9 @@ void HttpClient::send(const HttpRequest& request, Done done) {
     const quint64 id = m_nextId++;
     HttpRequest normalised = request;
     normalised.method = request.method.toUpper();
-    m_pending.emplace(id, std::make_unique<Pending>(id, std::move(normalised), std::move(done),
-                                                    request.retry.value_or(m_retry)));
+    auto pending = std::make_unique<Pending>(id, std::move(normalised), std::move(done), request.retry.value_or(m_retry));
+    pending->origin = m_origin;
+    m_pending.emplace(id, std::move(pending));
     startAttempt(id);
 }
 
@@ -246,6 +258,15 @@ void HttpClient::startAttempt(quint64 id) {
         }
         reply->abort();
     });
+    p.certificateErrors.clear();
+    // Never ignored: the reasons only make the refusal explainable.
+    connect(reply, &QNetworkReply::sslErrors, this, [this, id](const QList<QSslError>& errors) {
+        const auto found = m_pending.find(id);
+        if (found == m_pending.end())
+            return;
+        for (const QSslError& error : errors)
+            found->second->certificateErrors << error.errorString();
+    });
     connect(reply, &QNetworkReply::finished, this, [this, id, reply] { onFinished(id, reply); });
 }
 
@@ -285,6 +306,7 @@ void HttpClient::onFinished(quint64 id, QNetworkReply* reply) {
     info.status = response.status;
     info.failure = redactText(failure);
     info.elapsedMs = p.sinceAttempt.elapsed();
+    info.origin = p.origin;
     qCDebug(lcHttp).noquote() << "←" << info.describe();
     if (response.status >= 400)
         qCDebug(lcHttp).noquote() << "  " << clipped(redactBody(response.header("Content-Type"), response.body));
@@ -330,8 +352,10 @@ void HttpClient::onFinished(quint64 id, QNetworkReply* reply) {
     }
 
     emit attemptFinished(info);
-    const Error error = response.status == 0 ? Error::network(networkError, failure)
-                                             : Error::fromResponse(p.request.flavor, response.status, response.body);
+    const Error error = response.status != 0 ? Error::fromResponse(p.request.flavor, response.status, response.body)
+                        : networkError == QNetworkReply::SslHandshakeFailedError && !p.certificateErrors.isEmpty()
+                            ? Error::untrustedCertificate(p.hop, p.certificateErrors)
+                            : Error::network(networkError, failure);
     qCInfo(lcHttp).noquote() << p.request.method << info.url << "failed:" << error.code << "after" << p.attempt << "attempt(s)";
     finish(id, response, error);
 }
@@ -343,6 +367,7 @@ void HttpClient::finish(quint64 id, const HttpResponse& response, const std::opt
     // Off the books before the callback: it may send more requests or delete this client.
     const std::unique_ptr<Pending> pending = std::move(it->second);
     m_pending.erase(it);
+    const Origin origin(*this, pending->origin);
     pending->done(response, error);
 }
 

@@ -9,6 +9,7 @@
 #include <QList>
 #include <QObject>
 #include <QPair>
+#include <QPointer>
 #include <QUrl>
 
 #include <functional>
@@ -68,6 +69,7 @@ struct HttpAttempt {
     qint64 elapsedMs = 0;  // of this attempt
     qint64 retryInMs = -1; // -1: no retry follows
     QString retryReason;   // why a retry follows
+    QString origin;        // the HttpClient::Origin the request was sent under, e.g. a step's id
 
     QString describe() const;
 };
@@ -87,6 +89,21 @@ public:
     explicit HttpClient(QNetworkAccessManager* network, QObject* parent = nullptr);
     // Requests still in flight are abandoned; their callbacks are not called.
     ~HttpClient() override;
+
+    // While an Origin lives, requests sent through the client carry its name in their HttpAttempts,
+    // and so do the requests sent from those requests' callbacks: what runs beside it (another step
+    // of the plan) is told apart without each call passing the name down.
+    class Origin {
+    public:
+        Origin(HttpClient& client, QString name);
+        ~Origin();
+        Origin(const Origin&) = delete;
+        Origin& operator=(const Origin&) = delete;
+
+    private:
+        QPointer<HttpClient> m_client;
+        QString m_previous;
+    };
 
     void setRetryConfig(const RetryPolicy::Config& config) { m_retry = config; }
     const RetryPolicy::Config& retryConfig() const { return m_retry; }
@@ -112,6 +129,7 @@ private:
     RetryPolicy::Config m_retry;
     quint64 m_nextId = 1;
     std::map<quint64, std::unique_ptr<Pending>> m_pending;
+    QString m_origin;  // of the Origin alive now
 };
 
 }  // namespace dcr

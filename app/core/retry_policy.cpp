@@ -10,6 +10,8 @@ namespace dcr {
 
 namespace {
 
+// For the class's member functions: lupdate files a tr() by the function it is in, so the free
+// functions below name their context (the namespace) themselves.
 QString tr(const char* text) { return QCoreApplication::translate("dcr::RetryPolicy", text); }
 
 // Beyond a year a Retry-After is nonsense; clamping keeps the arithmetic from overflowing.
@@ -23,14 +25,14 @@ qint64 exponential(int baseMs, int maxMs, int retries) {
 QString networkReason(QNetworkReply::NetworkError error) {
     switch (error) {
     case QNetworkReply::ConnectionRefusedError:
-        return tr("the connection was refused");
+        return QCoreApplication::translate("dcr", "the connection was refused");
     case QNetworkReply::RemoteHostClosedError:
-        return tr("the server closed the connection without answering");
+        return QCoreApplication::translate("dcr", "the server closed the connection without answering");
     case QNetworkReply::TimeoutError:
     case QNetworkReply::OperationCanceledError:
-        return tr("the server did not answer in time");
+        return QCoreApplication::translate("dcr", "the server did not answer in time");
     default:
-        return tr("the network connection failed");
+        return QCoreApplication::translate("dcr", "the network connection failed");
     }
 }
 

@@ -1,5 +1,6 @@
 #include "engine/run_state.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -12,13 +13,17 @@ namespace dcr::engine {
 
 namespace {
 constexpr int kStateVersion = 1;
-}
+
+QString tr(const char* text) { return QCoreApplication::translate("dcr::engine::RunState", text); }
+}  // namespace
 
 RunState::RunState(QString filePath) : m_filePath(std::move(filePath)) {}
 
 QString RunState::defaultPath(const QString& profileName) {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/state/") + profileName +
-           QStringLiteral(".json");
+    // Not AppDataLocation: with the organisation and the application both named dcr-wizard it
+    // would nest the folder twice.
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QLatin1Char('/') +
+           QCoreApplication::applicationName() + QStringLiteral("/state/") + profileName + QStringLiteral(".json");
 }
 
 bool RunState::exists() const { return QFileInfo::exists(m_filePath); }
@@ -30,13 +35,13 @@ bool RunState::load(QString* error) {
     if (!file.exists())
         return true;
     if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("Cannot read the saved progress in %1: %2").arg(m_filePath, file.errorString());
+        *error = tr("Cannot read the saved progress in %1: %2").arg(m_filePath, file.errorString());
         return false;
     }
     QJsonParseError parseError;
     const QJsonObject root = QJsonDocument::fromJson(file.readAll(), &parseError).object();
     if (parseError.error != QJsonParseError::NoError || root.value(QStringLiteral("version")).toInt() != kStateVersion) {
-        *error = QStringLiteral("The saved progress in %1 is damaged or from another version; remove it to start over.")
+        *error = tr("The saved progress in %1 is damaged or from another version; remove it to start over.")
                      .arg(m_filePath);
         return false;
     }
@@ -69,18 +74,18 @@ bool RunState::save(QString* error) const {
                            {QStringLiteral("outputs"), outputs},
                            {QStringLiteral("steps"), recorded}};
     if (!QDir().mkpath(QFileInfo(m_filePath).absolutePath())) {
-        *error = QStringLiteral("Cannot create the folder for %1.").arg(m_filePath);
+        *error = tr("Cannot create the folder for %1.").arg(m_filePath);
         return false;
     }
     QSaveFile file(m_filePath);
     if (!file.open(QIODevice::WriteOnly)) {
-        *error = QStringLiteral("Cannot save progress to %1: %2").arg(m_filePath, file.errorString());
+        *error = tr("Cannot save progress to %1: %2").arg(m_filePath, file.errorString());
         return false;
     }
     file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     file.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
     if (!file.commit()) {
-        *error = QStringLiteral("Cannot save progress to %1: %2").arg(m_filePath, file.errorString());
+        *error = tr("Cannot save progress to %1: %2").arg(m_filePath, file.errorString());
         return false;
     }
     return true;
@@ -91,7 +96,7 @@ bool RunState::remove(QString* error) {
     outputs = {};
     if (!exists() || QFile::remove(m_filePath))
         return true;
-    *error = QStringLiteral("Cannot remove %1.").arg(m_filePath);
+    *error = tr("Cannot remove %1.").arg(m_filePath);
     return false;
 }
 

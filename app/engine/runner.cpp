@@ -1,8 +1,11 @@
 #include "engine/runner.h"
 
+#include "core/http_client.h"
+
 #include <QDateTime>
 
 #include <memory>
+#include <optional>
 
 namespace dcr::engine {
 
@@ -151,6 +154,10 @@ void Runner::launch(int index) {
         done(StepResult::done(Outcome::Verified, tr("Nothing to do.")));
         return;
     }
+    // The step's requests are reported under its id, e.g. for its row's retry countdown.
+    std::optional<HttpClient::Origin> origin;
+    if (m_context.services.http)
+        origin.emplace(*m_context.services.http, step.id);
     action(m_context, done);
 }
 
@@ -242,6 +249,9 @@ void Runner::cleanupNext() {
     emit stepStarted(step.id);
     const quint64 generation = m_generation;
     auto answered = std::make_shared<bool>(false);
+    std::optional<HttpClient::Origin> origin;
+    if (m_context.services.http)
+        origin.emplace(*m_context.services.http, step.id);
     step.cleanup(m_context, [this, index, generation, answered](const StepResult& result) {
         if (*answered || generation != m_generation)
             return;

@@ -822,6 +822,41 @@ Response listApis(SandboxState& s, const Request& r) {
     return Response::json(200, query->page(items));
 }
 
+QString slugify(const QString& text);
+
+// api-builder v3 POST /apis: name required; the name and version together are unique.
+Response createApi(SandboxState& s, const Request& r) {
+    QJsonObject body;
+    QString why;
+    if (!r.jsonObject(&body, &why))
+        return konnectUnreadableBody(why);
+    KonnectState& k = s.konnect;
+    BodyCheck c;
+    c.string(body, QStringLiteral("name"), QStringLiteral("name"), StringRule::of(true, 1, 255));
+    c.string(body, QStringLiteral("version"), QStringLiteral("version"), StringRule::of(false, 1, 255));
+    c.string(body, QStringLiteral("slug"), QStringLiteral("slug"), StringRule::of(false, 1, 255));
+    c.string(body, QStringLiteral("description"), QStringLiteral("description"), StringRule::of(false));
+    if (body.contains(QStringLiteral("labels")))
+        c.labels(body.value(QStringLiteral("labels")), QStringLiteral("labels"), false);
+    if (!c.ok())
+        return konnectBadRequest(c.problems());
+    KonnectApi api;
+    api.name = body.value(QStringLiteral("name")).toString();
+    api.version = body.value(QStringLiteral("version")).toString();
+    const bool taken = std::any_of(k.apis.begin(), k.apis.end(),
+                                   [&](const KonnectApi& other) { return other.name == api.name && other.version == api.version; });
+    if (taken)
+        return konnectConflict(QStringLiteral("An API named [%1] with version [%2] already exists").arg(api.name, api.version));
+    api.id = newGuid();
+    api.slug = body.contains(QStringLiteral("slug")) ? body.value(QStringLiteral("slug")).toString()
+                                                     : slugify(api.version.isEmpty() ? api.name : api.name + QLatin1Char('-') + api.version);
+    api.description = body.value(QStringLiteral("description")).toString();
+    api.labels = body.value(QStringLiteral("labels")).toObject();
+    api.createdAt = api.updatedAt = isoNow();
+    k.apis.append(api);
+    return Response::json(201, apiJson(k, api));
+}
+
 Response getApi(SandboxState& s, const Request& r) {
     const KonnectApi* a = findById(s.konnect.apis, r.params.value(0));
     return a ? Response::json(200, apiJson(s.konnect, *a)) : apiNotFound(r.params.value(0));
@@ -994,6 +1029,7 @@ void registerKonnect(Router& router, SandboxState& state) {
     addRoute(routes, state, "PATCH", portals + QLatin1Char('/') + id, updatePortal);
 
     addRoute(routes, state, "GET", apis, listApis);
+    addRoute(routes, state, "POST", apis, createApi);
     addRoute(routes, state, "GET", apis + QLatin1Char('/') + id, getApi);
     const QString publication = apis + QLatin1Char('/') + id + QStringLiteral("/publications/") + id;
     addRoute(routes, state, "PUT", publication, putPublication);

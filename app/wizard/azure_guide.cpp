@@ -10,7 +10,7 @@ namespace dcr::wizard {
 
 namespace {
 
-QString tr(const char* text) { return QCoreApplication::translate("AzureGuide", text); }
+QString tr(const char* text) { return QCoreApplication::translate("dcr::wizard", text); }
 
 QString explain(const QString& permission) {
     if (permission == QLatin1String("Application.ReadWrite.OwnedBy"))

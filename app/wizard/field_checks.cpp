@@ -10,7 +10,7 @@
 namespace dcr::wizard {
 
 namespace {
-QString tr(const char* text) { return QCoreApplication::translate("FieldChecks", text); }
+QString tr(const char* text) { return QCoreApplication::translate("dcr::wizard", text); }
 }  // namespace
 
 QString tenantProblem(const QString& tenant) {

@@ -1,17 +1,17 @@
 #pragma once
 
+#include "clients/konnect_client.h"
 #include "core/error.h"
 
+#include <QList>
 #include <QObject>
-#include <QStringList>
-#include <QTimer>
 
 namespace dcr::wizard {
 
 class WizardController;
 
-// The Publish page's lists: the organization's portals, and whether the API the user names exists
-// in Konnect (looked up when typing pauses).
+// The Publish page's two lists, read from Konnect: the organization's portals and its APIs. Each
+// loads on its own and may fail on its own; a reload forgets any answer still on its way.
 class PublishLookup : public QObject {
     Q_OBJECT
 public:
@@ -19,38 +19,38 @@ public:
 
     explicit PublishLookup(WizardController& wizard, QObject* parent = nullptr);
 
-    void loadPortals();
-    void setApiName(const QString& name);
+    // (Re)reads both lists.
+    void load();
 
     State portalsState() const { return m_portalsState; }
-    const QStringList& portals() const { return m_portals; }  // names
+    const QList<KonnectPortal>& portals() const { return m_portals; }
     const Error& portalsError() const { return m_portalsError; }
 
-    State apiState() const { return m_apiState; }
-    bool apiFound() const { return m_apiFound; }
-    QString apiDescription() const { return m_apiDescription; }  // "Orders API v1"
-    const Error& apiError() const { return m_apiError; }
+    State apisState() const { return m_apisState; }
+    const QList<KonnectApi>& apis() const { return m_apis; }
+    const Error& apisError() const { return m_apisError; }
+
+    // What a list shows for an API: "Orders API (v1)", or the name alone without a version.
+    static QString apiLabel(const KonnectApi& api);
 
 signals:
     void portalsChanged();
-    void apiChanged();
+    void apisChanged();
 
 private:
-    void lookUpApi();
+    void loadPortals();
+    void loadApis();
 
     WizardController& m_wizard;
     State m_portalsState = State::Idle;
-    QStringList m_portals;
+    QList<KonnectPortal> m_portals;
     Error m_portalsError;
     quint64 m_portalsGeneration = 0;
 
-    QString m_apiName;
-    State m_apiState = State::Idle;
-    bool m_apiFound = false;
-    QString m_apiDescription;
-    Error m_apiError;
-    QTimer m_debounce;
-    quint64 m_apiGeneration = 0;
+    State m_apisState = State::Idle;
+    QList<KonnectApi> m_apis;
+    Error m_apisError;
+    quint64 m_apisGeneration = 0;
 };
 
 }  // namespace dcr::wizard

@@ -15,7 +15,7 @@ namespace {
 
 namespace keys = engine::keys;
 
-QString tr(const char* text) { return QCoreApplication::translate("Report", text); }
+QString tr(const char* text) { return QCoreApplication::translate("dcr::wizard", text); }
 
 // A table cell: one line, and no '|' that would split it.
 QString cell(QString text) {

@@ -1,6 +1,7 @@
 #include "wizard/run_controller.h"
 
 #include "clients/token_client.h"
+#include "core/http_client.h"
 #include "engine/blueprints/kong_dcr_azure.h"
 #include "engine/session.h"
 #include "wizard/run_log.h"
@@ -33,6 +34,29 @@ void RunController::attach() {
     connect(&runner, &engine::Runner::stepStarted, this, &RunController::onStepStarted);
     connect(&runner, &engine::Runner::stepFinished, this, &RunController::onStepFinished);
     connect(&runner, &engine::Runner::finished, this, &RunController::onFinished);
+    connect(&m_wizard.session().http(), &HttpClient::attemptFinished, this, &RunController::onAttempt);
+}
+
+void RunController::onAttempt(const HttpAttempt& attempt) {
+    if (!isBusy())
+        return;
+    QString stepId = attempt.origin;
+    // A request sent after a pause of the step's own (a timer, the keychain's answer) has lost its
+    // origin; it can only be the running step's if one step runs.
+    if (stepId.isEmpty()) {
+        QStringList running;
+        for (const StepListModel::Row& row : current().rows()) {
+            if (row.status == StepStatus::Running)
+                running << row.step.id;
+        }
+        if (running.size() != 1)
+            return;
+        stepId = running.first();
+    }
+    if (attempt.retryInMs >= 0)
+        current().retryScheduled(stepId, attempt.retryInMs, attempt.retryReason);
+    else
+        current().retryAttempted(stepId);
 }
 
 void RunController::begin(Phase phase, StepListModel& model, bool dryRun) {
@@ -135,6 +159,17 @@ std::optional<RunController::Failure> RunController::failure() const {
         return Failure{row.step.id, row.step.title, row.result.error->what, row.result.error->remedy, row.step.optional};
     }
     return std::nullopt;
+}
+
+std::optional<RunController::Waiting> RunController::waitingToRetry() const {
+    std::optional<Waiting> soonest;
+    const StepListModel& model = m_phase == Phase::Planning ? m_plan : m_progress;
+    for (const StepListModel::Row& row : model.rows()) {
+        const qint64 remaining = StepListModel::retryRemainingMs(row);
+        if (remaining >= 0 && (!soonest || remaining < soonest->remainingMs))
+            soonest = Waiting{row.step.title, row.retryReason, remaining};
+    }
+    return soonest;
 }
 
 bool RunController::provisioned() const {

@@ -8,6 +8,10 @@
 
 #include <optional>
 
+namespace dcr {
+struct HttpAttempt;
+}
+
 namespace dcr::wizard {
 
 class WizardController;
@@ -45,6 +49,14 @@ public:
     bool isBusy() const { return m_phase == Phase::Planning || m_phase == Phase::Applying || m_phase == Phase::CleaningUp; }
     // The first failed step of the current run.
     std::optional<Failure> failure() const;
+    // A running step of the current run waiting to repeat a request (the one whose attempt comes
+    // soonest), and how long until it does.
+    struct Waiting {
+        QString title;
+        QString reason;
+        qint64 remainingMs = 0;
+    };
+    std::optional<Waiting> waitingToRetry() const;
     // Every step but the checks is done or skipped: the setup exists.
     bool provisioned() const;
     // Every check ran, and none failed.
@@ -68,6 +80,8 @@ private:
     void onStepStarted(const QString& stepId);
     void onStepFinished(const QString& stepId, const engine::StepResult& result);
     void onFinished(bool ok);
+    // Each request's attempts, for the countdown of a step that waits to repeat one.
+    void onAttempt(const HttpAttempt& attempt);
     void setPhase(Phase phase);
     StepListModel& current() { return m_phase == Phase::Planning || m_phase == Phase::Planned || m_phase == Phase::PlanFailed ? m_plan : m_progress; }
 

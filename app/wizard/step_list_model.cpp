@@ -6,14 +6,15 @@ using engine::Outcome;
 using engine::StepStatus;
 
 StepListModel::StepListModel(QObject* parent) : QAbstractTableModel(parent) {
-    m_tick.setInterval(1000);
+    // A quarter second: a countdown in whole seconds then never lags by more than that.
+    m_tick.setInterval(250);
     connect(&m_tick, &QTimer::timeout, this, [this] {
         bool running = false;
         for (int i = 0; i < m_rows.size(); ++i) {
             if (m_rows.at(i).status != StepStatus::Running)
                 continue;
             running = true;
-            emit dataChanged(index(i, ElapsedColumn), index(i, ElapsedColumn));
+            emit dataChanged(index(i, StatusColumn), index(i, ElapsedColumn));
         }
         if (!running)
             m_tick.stop();
@@ -43,6 +44,7 @@ void StepListModel::stepStarted(const QString& stepId) {
     row.status = StepStatus::Running;
     row.result = {};
     row.elapsedMs = -1;
+    row.retryAt = QDeadlineTimer(QDeadlineTimer::Forever);
     row.clock.start();
     if (!m_tick.isActive())
         m_tick.start();
@@ -55,6 +57,7 @@ void StepListModel::stepFinished(const QString& stepId, const engine::StepResult
         return;
     Row& row = m_rows[i];
     row.result = result;
+    row.retryAt = QDeadlineTimer(QDeadlineTimer::Forever);
     row.status = !result.ok() ? StepStatus::Failed : result.outcome == Outcome::Skipped ? StepStatus::Skipped : StepStatus::Done;
     row.elapsedMs = elapsedMs >= 0 ? elapsedMs : (row.clock.isValid() ? row.clock.elapsed() : 0);
     rowChanged(i);
@@ -70,6 +73,33 @@ void StepListModel::syncStatuses(const engine::Runner& runner) {
         row.result = runner.result(row.step.id);
         rowChanged(i);
     }
+}
+
+void StepListModel::retryScheduled(const QString& stepId, qint64 delayMs, const QString& reason) {
+    const int i = indexOf(stepId);
+    if (i < 0 || m_rows.at(i).status != StepStatus::Running)
+        return;
+    m_rows[i].retryAt = QDeadlineTimer(delayMs, Qt::PreciseTimer);
+    m_rows[i].retryReason = reason;
+    rowChanged(i);
+}
+
+void StepListModel::retryAttempted(const QString& stepId) {
+    const int i = indexOf(stepId);
+    if (i < 0 || m_rows.at(i).retryAt.isForever())
+        return;
+    m_rows[i].retryAt = QDeadlineTimer(QDeadlineTimer::Forever);
+    rowChanged(i);
+}
+
+qint64 StepListModel::retryRemainingMs(const Row& row) {
+    if (row.status != StepStatus::Running || row.retryAt.isForever() || row.retryAt.hasExpired())
+        return -1;
+    return row.retryAt.remainingTime();
+}
+
+QString StepListModel::retryCountdown(qint64 remainingMs) {
+    return tr("retrying in %n s", nullptr, static_cast<int>((remainingMs + 999) / 1000));
 }
 
 std::optional<StepListModel::Row> StepListModel::row(const QString& stepId) const {
@@ -147,6 +177,8 @@ QVariant StepListModel::data(const QModelIndex& index, int role) const {
             return planWord(row.result.outcome);
         if (m_dryRun && row.status == StepStatus::Pending)
             return tr("waiting");
+        if (const qint64 remaining = retryRemainingMs(row); remaining >= 0)
+            return retryCountdown(remaining);
         return statusWord(row.status);
     case ElapsedColumn: {
         const qint64 ms = row.status == StepStatus::Running ? row.clock.elapsed() : row.elapsedMs;
@@ -190,6 +222,8 @@ void StepListModel::rowChanged(int row) { emit dataChanged(index(row, 0), index(
 QString StepListModel::details(const Row& row) const {
     if (row.status == StepStatus::Failed && row.result.error)
         return tr("%1 %2").arg(row.result.error->what, row.result.error->remedy);
+    if (retryRemainingMs(row) >= 0)
+        return tr("Waiting to repeat a request because %1.").arg(row.retryReason);
     if (row.status == StepStatus::Pending || row.status == StepStatus::Running)
         return row.step.description;
     return row.result.summary;

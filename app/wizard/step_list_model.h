@@ -4,6 +4,7 @@
 #include "engine/step.h"
 
 #include <QAbstractTableModel>
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QTimer>
 
@@ -12,8 +13,8 @@
 namespace dcr::wizard {
 
 // The steps of one run of the plan as rows, for the Review (dry run), Apply and Validate pages:
-// the step, its live status, how long it took (ticking while it runs) and what it did or what
-// went wrong.
+// the step, its live status (counting down while it waits to repeat a request), how long it took
+// (ticking while it runs) and what it did or what went wrong.
 class StepListModel : public QAbstractTableModel {
     Q_OBJECT
 public:
@@ -30,6 +31,8 @@ public:
         engine::StepResult result;
         qint64 elapsedMs = -1;  // -1: not finished
         QElapsedTimer clock;    // while running
+        QDeadlineTimer retryAt{QDeadlineTimer::Forever};  // while the step waits to repeat a request
+        QString retryReason;
     };
 
     explicit StepListModel(QObject* parent = nullptr);
@@ -40,6 +43,14 @@ public:
     void stepFinished(const QString& stepId, const engine::StepResult& result, qint64 elapsedMs);
     // The runner's own statuses, for steps it settles without signals (resumed, skipped in cleanup).
     void syncStatuses(const engine::Runner& runner);
+    // A request of the running step failed and is repeated in delayMs, because `reason`: the row
+    // counts down until the step answers or the next attempt of its requests does.
+    void retryScheduled(const QString& stepId, qint64 delayMs, const QString& reason);
+    void retryAttempted(const QString& stepId);
+    // Milliseconds until the step's next attempt, or -1 when it is not waiting.
+    static qint64 retryRemainingMs(const Row& row);
+    // "retrying in 3 s" while waiting, rounded up so that it never shows 0 before the attempt.
+    static QString retryCountdown(qint64 remainingMs);
 
     const QList<Row>& rows() const { return m_rows; }
     std::optional<Row> row(const QString& stepId) const;
@@ -61,7 +72,7 @@ private:
 
     QList<Row> m_rows;
     bool m_dryRun = false;
-    QTimer m_tick;  // refreshes the elapsed time of running steps
+    QTimer m_tick;  // refreshes the elapsed time and retry countdowns of running steps
 };
 
 }  // namespace dcr::wizard

@@ -50,6 +50,20 @@ Profile sandboxProfile(const QString& tenant) {
     return p;
 }
 
+// The Dynamics 365 client app's answers: in the sandbox resources/profiles/sandbox-dynamics.json,
+// with the sandbox's own Dynamics environment and its test sign-in.
+Profile dynamicsProfile(bool sandbox, const QJsonObject& sandboxInfo) {
+    Profile p;
+    p.blueprint = Profile::Blueprint::DynamicsClient;
+    p.name = sandbox ? QStringLiteral("sandbox-dynamics") : QStringLiteral("dynamics-client");
+    p.azure.appDisplayName = sandbox ? QStringLiteral("Dynamics 365 client (sandbox demo)") : QStringLiteral("Dynamics 365 client app");
+    if (sandbox) {
+        p.dynamics.organizationUrl = sandboxInfo.value(QStringLiteral("dynamics_url")).toString();
+        p.dynamics.testSignIn = true;
+    }
+    return p;
+}
+
 Profile rememberedRealProfile() {
     const QByteArray json = QSettings().value(QLatin1String(kAnswersKey)).toByteArray();
     QStringList ignored;
@@ -121,11 +135,14 @@ void WizardController::requestSandboxIfNeeded() {
     QTimer::singleShot(0, this, [this] { emit sandboxRequested(); });
 }
 
-void WizardController::useSandbox(const QJsonObject& info) {
+void WizardController::useSandbox(const QJsonObject& info, SandboxLifetime lifetime) {
     m_sandboxInfo = info;
+    m_sandboxLifetime = lifetime;
     m_sandboxProblem.clear();
     if (m_mode == Mode::Sandbox) {
         m_profile.azure.tenant = info.value(QStringLiteral("tenant_domain")).toString();
+        if (m_profile.blueprint == Profile::Blueprint::DynamicsClient && m_profile.dynamics.organizationUrl.isEmpty())
+            m_profile.dynamics.organizationUrl = info.value(QStringLiteral("dynamics_url")).toString();
         m_konnectToken = sandboxKonnectToken();
         dropSession();
         emit profileChanged();
@@ -140,6 +157,11 @@ void WizardController::sandboxFailed(const QString& message) {
 }
 
 QString WizardController::sandboxKonnectToken() const { return m_sandboxInfo.value(QStringLiteral("konnect_personal_token")).toString(); }
+
+QUrl WizardController::sandboxStateUrl() const {
+    const QString base = m_sandboxInfo.value(QStringLiteral("base_url")).toString();
+    return base.isEmpty() ? QUrl() : joinUrl(QUrl(base), QStringLiteral("/_sandbox/state"));
+}
 
 bool WizardController::openProfile(const QString& path, QStringList* errors) {
     QFile file(path);
@@ -205,6 +227,34 @@ void WizardController::setVisibility(const QString& visibility) { m_profile.publ
 void WizardController::setAutoApprove(bool autoApprove) { m_profile.publish.autoApproveRegistrations = autoApprove; }
 void WizardController::setDcrRoundTrip(bool roundTrip) { m_profile.validation.dcrRoundTrip = roundTrip; }
 
+void WizardController::setBlueprint(Profile::Blueprint blueprint) {
+    if (m_profile.blueprint == blueprint)
+        return;
+    const bool dynamics = blueprint == Profile::Blueprint::DynamicsClient;
+    const Profile kongDefaults = isSandbox() ? sandboxProfile({}) : Profile{};
+    const Profile dynamicsDefaults = dynamicsProfile(isSandbox(), m_sandboxInfo);
+    const Profile& from = dynamics ? kongDefaults : dynamicsDefaults;
+    const Profile& to = dynamics ? dynamicsDefaults : kongDefaults;
+    m_profile.blueprint = blueprint;
+    // Names still at the other blueprint's defaults follow the choice; the saved progress is per
+    // profile name, so the two setups never share it.
+    if (m_profile.name == from.name)
+        m_profile.name = to.name;
+    if (m_profile.azure.appDisplayName == from.azure.appDisplayName)
+        m_profile.azure.appDisplayName = to.azure.appDisplayName;
+    if (dynamics)
+        m_profile.dynamics = to.dynamics;
+    m_resume = false;
+    dropSession();
+    emit profileChanged();
+}
+
+void WizardController::setDynamicsAudience(const QString& signInAudience) { m_profile.dynamics.signInAudience = signInAudience; }
+void WizardController::setDynamicsRedirectUri(const QString& uri) { m_profile.dynamics.redirectUri = uri.trimmed(); }
+void WizardController::setDynamicsOrganizationUrl(const QString& url) { m_profile.dynamics.organizationUrl = url.trimmed(); }
+void WizardController::setDynamicsAdminConsent(bool consent) { m_profile.dynamics.adminConsent = consent; }
+void WizardController::setDynamicsTestSignIn(bool test) { m_profile.dynamics.testSignIn = test; }
+
 void WizardController::rememberAnswers() const {
     QSettings settings;
     settings.setValue(QLatin1String(kModeKey), QLatin1String(isSandbox() ? kSandboxMode : kRealMode));
@@ -213,12 +263,28 @@ void WizardController::rememberAnswers() const {
         settings.setValue(QLatin1String(kAnswersKey), QJsonDocument(m_profile.toJson()).toJson(QJsonDocument::Compact));
 }
 
+QString WizardController::statePath() const {
+    if (!isSandbox())
+        return engine::RunState::defaultPath(m_profile.name);
+    if (m_sandboxLifetime == SandboxLifetime::OutlivesWizard && sandboxReady()) {
+        // Each start (and reset) of a sandbox makes a new portal id: progress made on an earlier
+        // instance, whose objects are gone, is never offered for resuming.
+        const QString instance = QStringLiteral("sandbox-") + m_sandboxInfo.value(QStringLiteral("portal_id")).toString();
+        return engine::RunState::defaultPath(instance + QLatin1Char('/') + m_profile.name);
+    }
+    if (!m_sandboxStateDir)
+        m_sandboxStateDir = std::make_unique<QTemporaryDir>();
+    return m_sandboxStateDir->filePath(m_profile.name + QStringLiteral(".json"));
+}
+
 bool WizardController::canResume() const {
-    return !isSandbox() && engine::RunState(engine::RunState::defaultPath(m_profile.name)).exists();
+    if (isSandbox() && (m_sandboxLifetime == SandboxLifetime::EndsWithWizard || !sandboxReady()))
+        return false;
+    return engine::RunState(statePath()).exists();
 }
 
 QString WizardController::resumeDescription() const {
-    engine::RunState state(engine::RunState::defaultPath(m_profile.name));
+    engine::RunState state(statePath());
     QString error;
     if (!state.load(&error))
         return tr("The saved progress of '%1' cannot be read: %2").arg(m_profile.name, error);
@@ -285,14 +351,8 @@ engine::Session& WizardController::session() {
         m_session->context().profile = m_profile;
         return *m_session;
     }
-    QString statePath;
-    if (isSandbox()) {
-        if (!m_sandboxStateDir)
-            m_sandboxStateDir = std::make_unique<QTemporaryDir>();
-        statePath = m_sandboxStateDir->filePath(QStringLiteral("state.json"));
-    }
     m_sessionEndpoints = endpoints();
-    m_session = std::make_unique<engine::Session>(m_profile, m_sessionEndpoints, &m_network, m_secrets.get(), statePath);
+    m_session = std::make_unique<engine::Session>(m_profile, m_sessionEndpoints, &m_network, m_secrets.get(), statePath());
     m_session->setGraphToken(m_graphToken);
     m_session->setKonnectToken(m_konnectToken);
     engine::ValidationTargets targets;
@@ -302,6 +362,17 @@ engine::Session& WizardController::session() {
         targets.developerPassword = m_sandboxInfo.value(QStringLiteral("developer_password")).toString();
     }
     m_session->setValidationTargets(targets);
+    if (m_profile.blueprint == Profile::Blueprint::DynamicsClient) {
+        engine::DynamicsTargets dynamics;
+        if (isSandbox())
+            dynamics.sandboxApproveUrl = QUrl(m_sandboxInfo.value(QStringLiteral("device_approve_url")).toString());
+        else
+            // The Apply page's log is where the user watches the run.
+            dynamics.showDeviceCode = [this](const QString& message) {
+                m_log->append(tr("Test sign-in: sign in as a test user of the app. %1").arg(message));
+            };
+        m_session->setDynamicsTargets(dynamics);
+    }
     QString error;
     if (!m_session->loadState(m_resume, &error))
         m_log->append(tr("The saved progress cannot be read (%1); the setup starts over, finding what exists.").arg(error));

@@ -39,6 +39,9 @@ class WizardController : public QObject {
 public:
     enum class Mode { Sandbox, Real };
     enum class Keychain { Unknown, Checking, Available, Locked, Missing };
+    // The embedded sandbox forgets everything when the wizard exits, and so does the progress made
+    // on it; a dcr-sandbox running on its own (--sandbox-url) keeps both for the next start.
+    enum class SandboxLifetime { EndsWithWizard, OutlivesWizard };
 
     explicit WizardController(Mode mode, QObject* parent = nullptr);
     ~WizardController() override;
@@ -54,9 +57,11 @@ public:
     bool sandboxReady() const { return !m_sandboxInfo.isEmpty(); }
     QString sandboxProblem() const { return m_sandboxProblem; }
     // SandboxHost::ready's info: base URLs, tenant, and sandbox-only credentials (kept in memory).
-    void useSandbox(const QJsonObject& info);
+    void useSandbox(const QJsonObject& info, SandboxLifetime lifetime = SandboxLifetime::EndsWithWizard);
     void sandboxFailed(const QString& message);
     QString sandboxKonnectToken() const;
+    // GET /_sandbox/state: everything the sandbox holds, where the Summary's links point in sandbox mode.
+    QUrl sandboxStateUrl() const;
 
     // --- The answers -------------------------------------------------------------------------------
     const Profile& profile() const { return m_profile; }
@@ -80,12 +85,19 @@ public:
     void setVisibility(const QString& visibility);
     void setAutoApprove(bool autoApprove);
     void setDcrRoundTrip(bool roundTrip);
+    // The blueprint decides the plan: a new one starts a new session (and the answers' defaults).
+    void setBlueprint(Profile::Blueprint blueprint);
+    void setDynamicsAudience(const QString& signInAudience);
+    void setDynamicsRedirectUri(const QString& uri);
+    void setDynamicsOrganizationUrl(const QString& url);
+    void setDynamicsAdminConsent(bool consent);
+    void setDynamicsTestSignIn(bool test);
     // Problems of the answers as a whole (Profile::validate), before the plan runs.
     QStringList profileProblems() const { return m_profile.validate(); }
     // Keeps the answers (never a secret) for the next start; real mode only.
     void rememberAnswers() const;
 
-    // --- Resuming an interrupted setup (real mode) --------------------------------------------------
+    // --- Resuming an interrupted setup (real mode, or a sandbox that outlives the wizard) -------------
     bool canResume() const;
     QString resumeDescription() const;
     bool resume() const { return m_resume; }
@@ -137,6 +149,9 @@ signals:
 
 private:
     void applyModeDefaults();
+    // Where the progress of the current answers is saved: the user's data folder for the real
+    // services and for a sandbox that outlives the wizard, a temporary folder otherwise.
+    QString statePath() const;
     void requestSandboxIfNeeded();
     // Forgets the session (and with it every request in flight); the next session() builds anew.
     void dropSession();
@@ -145,6 +160,7 @@ private:
     Mode m_mode;
     Profile m_profile;
     QJsonObject m_sandboxInfo;
+    SandboxLifetime m_sandboxLifetime = SandboxLifetime::EndsWithWizard;
     QString m_sandboxProblem;
     bool m_sandboxRequested = false;
     bool m_resume = false;
@@ -156,7 +172,8 @@ private:
 
     QNetworkAccessManager m_network;
     std::unique_ptr<SecretStore> m_secrets;
-    std::unique_ptr<QTemporaryDir> m_sandboxStateDir;  // the sandbox forgets everything at exit; so does its state
+    // The embedded sandbox forgets everything at exit; so does its state. Made on first use.
+    mutable std::unique_ptr<QTemporaryDir> m_sandboxStateDir;
     std::unique_ptr<engine::Session> m_session;
     Endpoints m_sessionEndpoints;
 

@@ -393,3 +393,59 @@ TEST(KonnectParsers, MissingOrMistypedFieldsGiveEmptyValues) {
 }
 
 }  // namespace
+
+namespace {
+
+// More APIs than fit on one page of Konnect's list, created as an administrator would (POST /v3/apis).
+TEST_F(KonnectClientTest, ListsEveryApiAcrossPagesAndFiltersByName) {
+    for (int i = 1; i <= 104; ++i) {
+        const QJsonObject api{{QStringLiteral("name"), QStringLiteral("Catalog API %1").arg(i, 3, 10, QLatin1Char('0'))},
+                              {QStringLiteral("version"), QStringLiteral("v2")}};
+        ASSERT_EQ(sendJson("POST", QStringLiteral("/konnect/v3/apis"), api, konnectToken.toUtf8()).status, 201);
+    }
+    const auto all = await<QList<KonnectApi>>([&](auto done) { konnect->listApis({}, done); });
+    ASSERT_TRUE(all.ok()) << all.error->message().toStdString();
+    // The seed's Orders API and the 104 made above: two pages of 100.
+    ASSERT_EQ(all.value->size(), 105);
+    QStringList names;
+    for (const KonnectApi& api : *all.value)
+        names << api.name;
+    EXPECT_EQ(names.removeDuplicates(), 0);
+    EXPECT_TRUE(names.contains(QStringLiteral("Orders API")));
+    EXPECT_TRUE(names.contains(QStringLiteral("Catalog API 104")));
+    const auto last = std::find_if(all.value->begin(), all.value->end(), [](const KonnectApi& a) { return a.name == QStringLiteral("Catalog API 104"); });
+    EXPECT_EQ(last->version, QStringLiteral("v2"));
+    EXPECT_FALSE(last->id.isEmpty());
+
+    const auto filtered = await<QList<KonnectApi>>([&](auto done) { konnect->listApis(QStringLiteral("API 10"), done); });
+    ASSERT_TRUE(filtered.ok()) << filtered.error->message().toStdString();
+    // "Catalog API 100" to "Catalog API 104".
+    EXPECT_EQ(filtered.value->size(), 5);
+    // Two page requests for the whole list, one for the filtered one.
+    const dcr::test::HttpResult log = getJson(QStringLiteral("/_sandbox/requests"));
+    int listRequests = 0;
+    for (const QJsonValue& entry : log.json().value(QStringLiteral("requests")).toArray()) {
+        const QJsonObject request = entry.toObject();
+        listRequests += request.value(QStringLiteral("method")).toString() == QStringLiteral("GET") &&
+                        request.value(QStringLiteral("path")).toString() == QStringLiteral("/konnect/v3/apis");
+    }
+    EXPECT_EQ(listRequests, 3);
+}
+
+TEST_F(KonnectClientTest, ListsThePortals) {
+    const auto portals = await<QList<KonnectPortal>>([&](auto done) { konnect->portals(done); });
+    ASSERT_TRUE(portals.ok()) << portals.error->message().toStdString();
+    ASSERT_EQ(portals.value->size(), 1);
+    EXPECT_EQ(portals.value->first().name, QStringLiteral("Developer Portal"));
+    EXPECT_EQ(portals.value->first().id, infoValue("portal_id"));
+}
+
+TEST_F(KonnectClientTest, AFailedPageFailsTheWholeList) {
+    konnectToken = QStringLiteral("kpat_notavalidtoken");
+    const auto refused = await<QList<KonnectApi>>([&](auto done) { konnect->listApis({}, done); });
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error->code, QStringLiteral("konnect.unauthorized"));
+    EXPECT_FALSE(refused.error->remedy.isEmpty());
+}
+
+}  // namespace

@@ -484,6 +484,30 @@ TEST_F(HttpClientTest, CallbackMaySendTheNextRequest) {
     ASSERT_TRUE(test::waitUntil([&] { return steps == 2; }));
 }
 
+// What the Runner relies on to tell a step's retries from those of a step running beside it.
+TEST_F(HttpClientTest, AnOriginFollowsItsRequestsRetriesAndCallbacks) {
+    CannedServer server({CannedServer::answer(500, R"({"error":"x"})"), CannedServer::answer(200, R"({"step":1})"),
+                         CannedServer::answer(200, R"({"step":2})"), CannedServer::answer(200, R"({"step":3})")});
+    bool chained = false;
+    {
+        const HttpClient::Origin origin(client, QStringLiteral("azure.app"));
+        client.send(get(server.url("/one")), [&](const HttpResponse&, const std::optional<Error>&) {
+            client.send(get(server.url("/two")), [&](const HttpResponse&, const std::optional<Error>&) { chained = true; });
+        });
+    }
+    ASSERT_TRUE(test::waitUntil([&] { return chained; }));
+    ASSERT_TRUE(run(get(server.url("/three"))));
+    ASSERT_EQ(attempts.size(), 4);
+    EXPECT_TRUE(attempts[0].url.endsWith(QLatin1String("/one")));
+    EXPECT_GE(attempts[0].retryInMs, 0);
+    EXPECT_EQ(attempts[0].origin, QStringLiteral("azure.app"));
+    EXPECT_EQ(attempts[1].origin, QStringLiteral("azure.app")) << "the retry keeps its origin";
+    EXPECT_TRUE(attempts[2].url.endsWith(QLatin1String("/two")));
+    EXPECT_EQ(attempts[2].origin, QStringLiteral("azure.app")) << "a request sent from the callback inherits it";
+    EXPECT_TRUE(attempts[3].url.endsWith(QLatin1String("/three")));
+    EXPECT_TRUE(attempts[3].origin.isEmpty()) << "the origin ends with its scope";
+}
+
 TEST(HttpRequest, IdempotentByMethodUnlessSaid) {
     HttpRequest r;
     for (const char* m : {"GET", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "get"}) {

@@ -2,6 +2,7 @@
 // and for reviewing the layout: dcr-wizard-screenshots OUTPUT_DIR (run it under xvfb-run; see
 // screenshots.sh). Test-only: it drives the widgets the way the GUI tests do.
 #include "ui/wizard_driver.h"
+#include "wizard/translations.h"
 
 #include <QApplication>
 #include <QDir>
@@ -31,6 +32,8 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("dcr-wizard-screenshots"));
     QApplication::setApplicationName(QStringLiteral("dcr-wizard-screenshots"));
+    // In the session's language, as dcr-wizard is: LANG=ja_JP.UTF-8 screenshots.sh shows the Japanese pages.
+    dcr::ui::installTranslations(app);
     if (argc != 2) {
         fprintf(stderr, "usage: %s OUTPUT_DIR\n", argv[0]);
         return 2;

@@ -24,16 +24,30 @@ class WizardDriver {
 public:
     using PageId = ui::SetupWizard::PageId;
 
-    WizardDriver() : wizard(std::make_unique<ui::SetupWizard>(ui::StartMode::Sandbox)) {
+    using Lifetime = wizard::WizardController::SandboxLifetime;
+
+    // A sandbox of its own, started when the wizard asks; with OutlivesWizard the wizard treats it
+    // as a dcr-sandbox running apart (--sandbox-url), whose progress is kept for the next start.
+    explicit WizardDriver(Lifetime lifetime = Lifetime::EndsWithWizard) : wizard(std::make_unique<ui::SetupWizard>(ui::StartMode::Sandbox)) {
         sandbox::Seed seed;
         seed.autoApproveSignIn = true;
         host = std::make_unique<sandbox::SandboxHost>(seed);
         wizard::WizardController& controller = wizard->controller();
         QObject::connect(&controller, &wizard::WizardController::sandboxRequested, host.get(), [this] { host->start(); });
-        QObject::connect(host.get(), &sandbox::SandboxHost::ready, &controller, [this](const QJsonObject& i) {
+        QObject::connect(host.get(), &sandbox::SandboxHost::ready, &controller, [this, lifetime](const QJsonObject& i) {
             info = i;
-            wizard->controller().useSandbox(i);
+            wizard->controller().useSandbox(i, lifetime);
         });
+        wizard->show();
+    }
+
+    // A new wizard on a sandbox that is already running (moved out of an earlier driver), as
+    // dcr-wizard --sandbox-url starts.
+    WizardDriver(std::unique_ptr<sandbox::SandboxHost> running, const QJsonObject& runningInfo)
+        : wizard(std::make_unique<ui::SetupWizard>(ui::StartMode::Sandbox)), host(std::move(running)), info(runningInfo) {
+        wizard::WizardController& controller = wizard->controller();
+        QObject::connect(&controller, &wizard::WizardController::sandboxRequested, &controller,
+                         [this] { wizard->controller().useSandbox(info, Lifetime::OutlivesWizard); });
         wizard->show();
     }
 
@@ -105,14 +119,33 @@ public:
     }
 
     // A request to the sandbox's control endpoints (faults, state); the status code, 0 on no answer.
-    int sandboxRequest(const QByteArray& method, const QString& path, const QByteArray& body = {}) {
+    // answer, if given, receives the body.
+    int sandboxRequest(const QByteArray& method, const QString& path, const QByteArray& body = {}, QByteArray* answer = nullptr,
+                       const QByteArray& bearer = {}) {
         QNetworkRequest request(QUrl(info.value(QStringLiteral("base_url")).toString() + path));
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        if (!bearer.isEmpty())
+            request.setRawHeader("Authorization", "Bearer " + bearer);
         QNetworkReply* reply = network.sendCustomRequest(request, method, body);
         waitUntil([reply] { return reply->isFinished(); }, 15000);
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (answer)
+            *answer = reply->readAll();
         reply->deleteLater();
         return status;
+    }
+
+    // A Konnect API call as the organization's administrator (the sandbox's personal token).
+    int konnectRequest(const QByteArray& method, const QString& path, const QByteArray& body = {}) {
+        return sandboxRequest(method, QStringLiteral("/konnect") + path, body, nullptr,
+                              info.value(QStringLiteral("konnect_personal_token")).toString().toUtf8());
+    }
+
+    // Everything the sandbox holds (GET /_sandbox/state).
+    QJsonObject sandboxState() {
+        QByteArray body;
+        sandboxRequest("GET", QStringLiteral("/_sandbox/state"), {}, &body);
+        return QJsonDocument::fromJson(body).object();
     }
 
     std::unique_ptr<ui::SetupWizard> wizard;

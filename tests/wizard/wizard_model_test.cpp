@@ -1,11 +1,17 @@
 // The wizard's models without widgets: field checks, the Azure links and explanations, the step
 // list the Review/Apply/Validate pages show, the log's redaction and the report.
 #include "engine/blueprints/kong_dcr_azure.h"
+#include "engine/session.h"
 #include "wizard/azure_guide.h"
+#include "wizard/deep_links.h"
+#include "wizard/dynamics_fields.h"
 #include "wizard/field_checks.h"
 #include "wizard/report.h"
 #include "wizard/run_log.h"
 #include "wizard/step_list_model.h"
+#include "wizard/wizard_controller.h"
+
+#include "support/wait.h"
 
 #include <gtest/gtest.h>
 
@@ -101,6 +107,93 @@ TEST(StepListModel, ShowsLiveStatusOrThePlan) {
     EXPECT_EQ(model.headerData(StepListModel::StatusColumn, Qt::Horizontal).toString(), QStringLiteral("Plan"));
 }
 
+TEST(StepListModel, ARunningStepCountsDownToItsNextAttempt) {
+    StepListModel model;
+    model.reset(twoStepPlan(), false);
+    // Only a running step waits: a retry reported for a pending one is someone else's.
+    model.retryScheduled(QStringLiteral("azure.app"), 3000, QStringLiteral("the service is throttling requests"));
+    EXPECT_EQ(model.index(0, StepListModel::StatusColumn).data().toString(), QStringLiteral("pending"));
+
+    model.stepStarted(QStringLiteral("azure.app"));
+    model.retryScheduled(QStringLiteral("azure.app"), 2500, QStringLiteral("the service is throttling requests"));
+    EXPECT_EQ(model.index(0, StepListModel::StatusColumn).data().toString(), QStringLiteral("retrying in 3 s"));
+    EXPECT_EQ(model.index(0, StepListModel::DetailsColumn).data().toString(),
+              QStringLiteral("Waiting to repeat a request because the service is throttling requests."));
+    const qint64 remaining = StepListModel::retryRemainingMs(*model.row(QStringLiteral("azure.app")));
+    EXPECT_GT(remaining, 2000);
+    EXPECT_LE(remaining, 2500);
+    // The view learns of each second without being asked: the model's own tick repaints the row.
+    int repaints = 0;
+    QObject::connect(&model, &QAbstractItemModel::dataChanged, [&](const QModelIndex& from, const QModelIndex& to) {
+        repaints += from.row() == 0 && from.column() <= StepListModel::StatusColumn && to.column() >= StepListModel::StatusColumn;
+    });
+    ASSERT_TRUE(dcr::test::waitUntil(
+        [&] { return model.index(0, StepListModel::StatusColumn).data().toString() == QStringLiteral("retrying in 1 s"); }, 5000));
+    EXPECT_GE(repaints, 2);
+    ASSERT_TRUE(dcr::test::waitUntil(
+        [&] { return model.index(0, StepListModel::StatusColumn).data().toString() == QStringLiteral("running"); }, 5000));
+
+    model.retryScheduled(QStringLiteral("azure.app"), 60000, QStringLiteral("the service had a temporary failure (HTTP 503)"));
+    EXPECT_EQ(model.index(0, StepListModel::StatusColumn).data().toString(), QStringLiteral("retrying in 60 s"));
+    model.retryAttempted(QStringLiteral("azure.app"));
+    EXPECT_EQ(model.index(0, StepListModel::StatusColumn).data().toString(), QStringLiteral("running"));
+    model.retryScheduled(QStringLiteral("azure.app"), 60000, QStringLiteral("again"));
+    model.stepFinished(QStringLiteral("azure.app"), engine::StepResult::done(engine::Outcome::Created, QStringLiteral("Registered.")), 1500);
+    EXPECT_EQ(model.index(0, StepListModel::StatusColumn).data().toString(), QStringLiteral("done"));
+    EXPECT_EQ(StepListModel::retryRemainingMs(*model.row(QStringLiteral("azure.app"))), -1);
+    EXPECT_EQ(StepListModel::retryCountdown(1), QStringLiteral("retrying in 1 s"));
+    EXPECT_EQ(StepListModel::retryCountdown(1000), QStringLiteral("retrying in 1 s"));
+    EXPECT_EQ(StepListModel::retryCountdown(1001), QStringLiteral("retrying in 2 s"));
+}
+
+TEST(DeepLinks, OpenTheConsolesOfTheProfilesCloudAndRegion) {
+    Profile p;
+    const QJsonObject outputs{{engine::keys::kAppId, QStringLiteral("aid")},
+                              {engine::keys::kProviderId, QStringLiteral("pid")},
+                              {engine::keys::kStrategyId, QStringLiteral("sid")},
+                              {engine::keys::kPortalId, QStringLiteral("portal")}};
+    QList<DeepLink> links = deepLinks(p, outputs);
+    ASSERT_EQ(links.size(), 4);
+    EXPECT_TRUE(links.at(0).text.contains(QStringLiteral("app registration")));
+    EXPECT_EQ(links.at(0).url.toString(),
+              QStringLiteral("https://portal.azure.com/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Overview/appId/aid"));
+    EXPECT_TRUE(links.at(1).text.contains(QStringLiteral("DCR provider")));
+    EXPECT_EQ(links.at(1).url.toString(), QStringLiteral("https://cloud.konghq.com/us/portals/application-auth"));
+    EXPECT_TRUE(links.at(2).text.contains(QStringLiteral("auth strategy")));
+    EXPECT_EQ(links.at(2).url.toString(), QStringLiteral("https://cloud.konghq.com/us/portals/application-auth"));
+    EXPECT_TRUE(links.at(3).text.contains(QStringLiteral("Dev Portal")));
+    EXPECT_EQ(links.at(3).url.toString(), QStringLiteral("https://cloud.konghq.com/us/portals"));
+
+    p.azure.cloud = QStringLiteral("china");
+    p.konnect.region = QStringLiteral("EU");
+    links = deepLinks(p, outputs);
+    ASSERT_EQ(links.size(), 4);
+    EXPECT_TRUE(links.at(0).url.toString().startsWith(QStringLiteral("https://portal.azure.cn/#view/Microsoft_AAD_RegisteredApps/")));
+    EXPECT_EQ(links.at(3).url.toString(), QStringLiteral("https://cloud.konghq.com/eu/portals"));
+
+    // A custom Konnect host has no known console: only the Azure link remains.
+    p.konnect.region = QStringLiteral("custom");
+    links = deepLinks(p, outputs);
+    ASSERT_EQ(links.size(), 1);
+    EXPECT_TRUE(links.at(0).url.toString().startsWith(QStringLiteral("https://portal.azure.cn/")));
+
+    // Only what the run made or found is linked.
+    EXPECT_TRUE(deepLinks(Profile{}, QJsonObject{}).isEmpty());
+    EXPECT_EQ(deepLinks(Profile{}, QJsonObject{{engine::keys::kStrategyId, QStringLiteral("sid")}}).size(), 1);
+}
+
+TEST(DeepLinks, InTheSandboxEveryLinkOpensTheSandboxsState) {
+    const QUrl state(QStringLiteral("http://127.0.0.1:8080/_sandbox/state"));
+    const QList<DeepLink> links = deepLinks(Profile{}, QJsonObject{{engine::keys::kAppId, QStringLiteral("aid")},
+                                                                   {engine::keys::kProviderId, QStringLiteral("pid")}},
+                                            state);
+    ASSERT_EQ(links.size(), 2);
+    for (const DeepLink& link : links) {
+        EXPECT_EQ(link.url, state);
+        EXPECT_TRUE(link.text.contains(QStringLiteral("sandbox"))) << link.text.toStdString();
+    }
+}
+
 TEST(RunLog, RedactsEveryLine) {
     RunLog log;
     QStringList seen;
@@ -138,6 +231,56 @@ TEST(Report, ListsWhatExistsAndStepsWithoutSecrets) {
     EXPECT_TRUE(md.contains(QStringLiteral("Made \\| it")));
     EXPECT_TRUE(md.contains(QStringLiteral("\"tenant\": \"acme.onmicrosoft.com\"")));
     EXPECT_FALSE(md.contains(leaked));
+}
+
+TEST(DynamicsFields, RedirectUrisAndTheEnvironmentAreCheckedAsEntraWould) {
+    EXPECT_TRUE(dynamicsRedirectUriProblem(QStringLiteral("http://localhost")).isEmpty());
+    EXPECT_TRUE(dynamicsRedirectUriProblem(QStringLiteral("http://127.0.0.1:8400/cb")).isEmpty());
+    EXPECT_TRUE(dynamicsRedirectUriProblem(QStringLiteral("myapp://auth")).isEmpty());
+    EXPECT_TRUE(dynamicsRedirectUriProblem(QStringLiteral("https://login.microsoftonline.com/common/oauth2/nativeclient")).isEmpty());
+    EXPECT_TRUE(dynamicsRedirectUriProblem(QStringLiteral("http://example.com/cb")).contains(QStringLiteral("localhost")));
+    EXPECT_FALSE(dynamicsRedirectUriProblem(QStringLiteral("localhost")).isEmpty());
+    EXPECT_FALSE(dynamicsRedirectUriProblem(QStringLiteral("https://app.example.com/#frag")).isEmpty());
+    EXPECT_FALSE(dynamicsRedirectUriProblem(QString()).isEmpty());
+    EXPECT_TRUE(dynamicsOrganizationUrlProblem(QString()).isEmpty());
+    EXPECT_TRUE(dynamicsOrganizationUrlProblem(QStringLiteral("https://contoso.crm4.dynamics.com/")).isEmpty());
+    EXPECT_FALSE(dynamicsOrganizationUrlProblem(QStringLiteral("contoso.crm.dynamics.com")).isEmpty());
+    EXPECT_FALSE(dynamicsOrganizationUrlProblem(QStringLiteral("https://contoso.crm.dynamics.com/main.aspx")).isEmpty());
+}
+
+TEST(DynamicsFields, TheClientSettingsFollowTheAudience) {
+    Profile p;
+    p.blueprint = Profile::Blueprint::DynamicsClient;
+    p.azure.tenant = QStringLiteral("contoso.onmicrosoft.com");
+    const QJsonObject outputs{{engine::keys::kAppId, QStringLiteral("11111111-2222-3333-4444-555555555555")},
+                              {engine::keys::kTenantId, QStringLiteral("6b1f0c3e-2d4a-4f8b-9c7e-1a2b3c4d5e6f")}};
+    engine::DynamicsClientSettings s = engine::dynamicsClientSettings(p, outputs, QStringLiteral("https://login.microsoftonline.com/"));
+    EXPECT_EQ(s.authority, QStringLiteral("https://login.microsoftonline.com/organizations"));
+    EXPECT_EQ(s.connectionString, QStringLiteral("AuthType=OAuth;Url=https://<your-org>.crm.dynamics.com;AppId=11111111-2222-3333-4444-555555555555;"
+                                                 "RedirectUri=http://localhost;LoginPrompt=Auto"));
+    p.dynamics.signInAudience = QStringLiteral("AzureADMyOrg");
+    p.dynamics.organizationUrl = QStringLiteral("https://contoso.crm.dynamics.com/");
+    s = engine::dynamicsClientSettings(p, outputs, QStringLiteral("https://login.microsoftonline.com"));
+    EXPECT_EQ(s.authority, QStringLiteral("https://login.microsoftonline.com/6b1f0c3e-2d4a-4f8b-9c7e-1a2b3c4d5e6f"));
+    EXPECT_TRUE(s.connectionString.contains(QStringLiteral("Url=https://contoso.crm.dynamics.com;")));
+    EXPECT_TRUE(engine::dynamicsClientSettings(p, {}, QStringLiteral("https://login.microsoftonline.com")).connectionString.isEmpty());
+}
+
+TEST(WizardControllerBlueprint, ChoosingABlueprintSwitchesItsDefaultsAndKeepsTheUsersOwn) {
+    WizardController c(WizardController::Mode::Sandbox);
+    ASSERT_EQ(c.profile().blueprint, Profile::Blueprint::KongDcrAzure);
+    c.setBlueprint(Profile::Blueprint::DynamicsClient);
+    EXPECT_EQ(c.profile().blueprint, Profile::Blueprint::DynamicsClient);
+    EXPECT_EQ(c.profile().name, QStringLiteral("sandbox-dynamics"));
+    EXPECT_EQ(c.profile().azure.appDisplayName, QStringLiteral("Dynamics 365 client (sandbox demo)"));
+    EXPECT_TRUE(c.profile().dynamics.testSignIn);
+    EXPECT_EQ(c.session().runner().plan().first().id, QStringLiteral("azure.tenant"));
+    EXPECT_EQ(c.session().runner().plan().at(2).id, QStringLiteral("dynamics.app"));
+    c.setAppDisplayName(QStringLiteral("CRM sync tool"));
+    c.setBlueprint(Profile::Blueprint::KongDcrAzure);
+    EXPECT_EQ(c.profile().name, QStringLiteral("sandbox-demo"));
+    EXPECT_EQ(c.profile().azure.appDisplayName, QStringLiteral("CRM sync tool"));
+    EXPECT_EQ(c.session().runner().plan().at(2).id, QStringLiteral("azure.app"));
 }
 
 }  // namespace

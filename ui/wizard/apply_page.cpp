@@ -122,7 +122,15 @@ void ApplyPage::refresh() {
     });
     switch (run.phase()) {
     case RunController::Phase::Applying:
-        setMessage(m_status, tr("Setting up… %1 of %2 steps finished.").arg(settled).arg(rows.size()), Tone::Neutral);
+        if (const auto waiting = run.waitingToRetry())
+            setMessage(m_status,
+                       tr("Setting up… %1 of %2 steps finished. %3: %4, because %5.")
+                           .arg(settled)
+                           .arg(rows.size())
+                           .arg(waiting->title, wizard::StepListModel::retryCountdown(waiting->remainingMs), waiting->reason),
+                       Tone::Neutral);
+        else
+            setMessage(m_status, tr("Setting up… %1 of %2 steps finished.").arg(settled).arg(rows.size()), Tone::Neutral);
         break;
     case RunController::Phase::Applied:
         setMessage(m_status, tr("Everything is set up and checked."), Tone::Good);
@@ -152,7 +160,14 @@ void ApplyPage::refresh() {
         m_cleanup->setVisible(run.phase() == RunController::Phase::ApplyFailed);
     }
     m_again->setVisible(run.phase() == RunController::Phase::CleanedUp);
-    emit completeChanged();
+    // Only a change is announced: refresh runs at every step's progress, and QWizard answers each
+    // completeChanged by hiding and showing the whole page area, which lays out and repaints the
+    // window and blocked the GUI thread for tens of milliseconds each time.
+    const bool complete = isComplete();
+    if (m_announcedComplete != complete) {
+        m_announcedComplete = complete;
+        emit completeChanged();
+    }
 }
 
 }  // namespace dcr::ui

@@ -2,6 +2,8 @@
 
 #include "wizard/wizard_page.h"
 
+#include <optional>
+
 class QFrame;
 class QLabel;
 class QPlainTextEdit;
@@ -38,6 +40,7 @@ private:
     QPushButton* m_again;
     SecretOnceBox* m_secret;
     QPlainTextEdit* m_log;
+    std::optional<bool> m_announcedComplete;  // what completeChanged last told the wizard
 };
 
 }  // namespace dcr::ui

@@ -7,7 +7,7 @@
 #include <QComboBox>
 #include <QFormLayout>
 #include <QLabel>
-#include <QLineEdit>
+#include <QPushButton>
 #include <QVBoxLayout>
 
 namespace dcr::ui {
@@ -21,8 +21,9 @@ PublishPage::PublishPage(WizardController& controller, QWidget* parent)
       m_details(new QWidget),
       m_portal(new QComboBox),
       m_portalMessage(messageLabel(QStringLiteral("portalMessage"), tr("Portal status"))),
-      m_api(new QLineEdit),
+      m_api(new QComboBox),
       m_apiMessage(messageLabel(QStringLiteral("apiMessage"), tr("API status"))),
+      m_reload(new QPushButton(tr("Re&load the lists"))),
       m_visibility(new QComboBox),
       m_autoApprove(new QCheckBox(tr("Appro&ve developers' registrations automatically"))),
       m_roundTrip(new QCheckBox(tr("After the setup, register a &test application through the portal and call the API"))) {
@@ -33,9 +34,11 @@ PublishPage::PublishPage(WizardController& controller, QWidget* parent)
     m_enabled->setAccessibleName(tr("Publish an API"));
     m_portal->setObjectName(QStringLiteral("portalCombo"));
     m_portal->setAccessibleName(tr("Portal"));
-    m_api->setObjectName(QStringLiteral("apiNameEdit"));
-    m_api->setAccessibleName(tr("API name"));
-    m_api->setPlaceholderText(tr("The API's name in Konnect's API catalog"));
+    m_api->setObjectName(QStringLiteral("apiCombo"));
+    m_api->setAccessibleName(tr("API"));
+    m_api->setToolTip(tr("The APIs of Konnect's API catalog."));
+    m_reload->setObjectName(QStringLiteral("publishReloadButton"));
+    m_reload->setAccessibleName(tr("Reload the portals and APIs"));
     m_visibility->setObjectName(QStringLiteral("visibilityCombo"));
     m_visibility->setAccessibleName(tr("Visibility"));
     m_visibility->addItem(tr("Public: anyone can see it"), QStringLiteral("public"));
@@ -63,6 +66,7 @@ PublishPage::PublishPage(WizardController& controller, QWidget* parent)
     form->addRow(apiLabel, apiColumn);
     form->addRow(visibilityLabel, m_visibility);
     form->addRow(QString(), m_autoApprove);
+    form->addRow(QString(), m_reload);
 
     body()->addWidget(m_enabled);
     body()->addWidget(m_details);
@@ -75,21 +79,27 @@ PublishPage::PublishPage(WizardController& controller, QWidget* parent)
         this->controller().setPublishEnabled(enabled);
         refreshEnabled();
     });
-    connect(m_portal, &QComboBox::currentTextChanged, this, [this](const QString& portal) {
-        if (this->controller().publishLookup().portalsState() == PublishLookup::State::Ready)
-            this->controller().setPortalName(portal);
+    // Only a choice from a loaded list is an answer: clearing a list while it reloads is not.
+    connect(m_portal, &QComboBox::currentIndexChanged, this, [this](int index) {
+        if (index >= 0 && this->controller().publishLookup().portalsState() == PublishLookup::State::Ready)
+            this->controller().setPortalName(m_portal->currentData().toString());
         emit completeChanged();
     });
-    connect(m_api, &QLineEdit::textChanged, this, [this](const QString& api) {
-        this->controller().setApiName(api);
-        this->controller().publishLookup().setApiName(api);
+    connect(m_api, &QComboBox::currentIndexChanged, this, [this](int index) {
+        if (index >= 0 && this->controller().publishLookup().apisState() == PublishLookup::State::Ready) {
+            this->controller().setApiName(m_api->currentData().toString());
+            setMessage(m_apiMessage, {});
+        }
+        emit completeChanged();
     });
+    connect(m_reload, &QPushButton::clicked, &lookup, &PublishLookup::load);
     connect(m_visibility, &QComboBox::currentIndexChanged, this,
             [this] { this->controller().setVisibility(m_visibility->currentData().toString()); });
     connect(m_autoApprove, &QCheckBox::toggled, this, [this](bool on) { this->controller().setAutoApprove(on); });
     connect(m_roundTrip, &QCheckBox::toggled, this, [this](bool on) { this->controller().setDcrRoundTrip(on); });
     connect(&lookup, &PublishLookup::portalsChanged, this, &PublishPage::refreshPortals);
-    connect(&lookup, &PublishLookup::apiChanged, this, &PublishPage::refreshApi);
+    connect(&lookup, &PublishLookup::apisChanged, this, &PublishPage::refreshApis);
+    refreshReload();
 }
 
 void PublishPage::initializePage() {
@@ -97,15 +107,13 @@ void PublishPage::initializePage() {
     // A copy: filling in the fields writes each answer back to the controller as it goes.
     const Profile profile = c.profile();
     m_enabled->setChecked(profile.publish.enabled);
-    m_api->setText(profile.publish.apiName);
     const int visibility = m_visibility->findData(profile.publish.visibility);
     m_visibility->setCurrentIndex(visibility < 0 ? 0 : visibility);
     m_autoApprove->setChecked(profile.publish.autoApproveRegistrations);
     // The round trip needs a developer account of the portal, which only the sandbox provides.
     m_roundTrip->setVisible(c.isSandbox());
     m_roundTrip->setChecked(c.isSandbox() && profile.validation.dcrRoundTrip);
-    c.publishLookup().loadPortals();
-    c.publishLookup().setApiName(m_api->text());
+    c.publishLookup().load();
     refreshEnabled();
 }
 
@@ -114,7 +122,7 @@ bool PublishPage::isComplete() const {
         return true;
     const PublishLookup& lookup = controller().publishLookup();
     return lookup.portalsState() == PublishLookup::State::Ready && m_portal->currentIndex() >= 0 &&
-           lookup.apiState() == PublishLookup::State::Ready && lookup.apiFound();
+           lookup.apisState() == PublishLookup::State::Ready && m_api->currentIndex() >= 0;
 }
 
 bool PublishPage::validatePage() {
@@ -128,51 +136,83 @@ void PublishPage::refreshEnabled() {
     emit completeChanged();
 }
 
+void PublishPage::refreshReload() {
+    const PublishLookup& lookup = controller().publishLookup();
+    m_reload->setVisible(lookup.portalsState() == PublishLookup::State::Failed || lookup.apisState() == PublishLookup::State::Failed);
+}
+
 void PublishPage::refreshPortals() {
     const PublishLookup& lookup = controller().publishLookup();
+    // Filling the list selects its first entry: the answer is chosen below, not by the filling.
+    const QSignalBlocker quiet(m_portal);
+    m_portal->clear();
     switch (lookup.portalsState()) {
     case PublishLookup::State::Idle:
     case PublishLookup::State::Loading:
-        m_portal->clear();
-        setMessage(m_portalMessage, tr("Reading the organization's portals…"), Tone::Neutral);
+        m_portal->setPlaceholderText(tr("Loading…"));
+        setMessage(m_portalMessage, tr("Reading the organization's portals from Konnect…"), Tone::Neutral);
         break;
     case PublishLookup::State::Failed:
-        m_portal->clear();
-        setMessage(m_portalMessage, tr("%1\n%2").arg(lookup.portalsError().what, lookup.portalsError().remedy));
+        m_portal->setPlaceholderText(tr("Not available"));
+        setMessage(m_portalMessage, tr("The portals could not be read. %1\n%2").arg(lookup.portalsError().what, lookup.portalsError().remedy));
         break;
     case PublishLookup::State::Ready: {
+        for (const KonnectPortal& portal : lookup.portals())
+            m_portal->addItem(portal.displayName.isEmpty() || portal.displayName == portal.name
+                                  ? portal.name
+                                  : tr("%1 (%2)").arg(portal.displayName, portal.name),
+                              portal.name);
+        m_portal->setPlaceholderText(tr("Choose a portal"));
+        // An empty name in the profile means the organization's only portal.
         const QString wanted = controller().profile().publish.portalName;
-        m_portal->clear();
-        m_portal->addItems(lookup.portals());
-        const int index = m_portal->findText(wanted);
-        m_portal->setCurrentIndex(index >= 0 ? index : 0);
-        setMessage(m_portalMessage, lookup.portals().isEmpty() ? tr("This organization has no portal yet: create one in Konnect first.")
-                                                               : QString());
+        const int index = wanted.isEmpty() && m_portal->count() == 1 ? 0 : m_portal->findData(wanted);
+        m_portal->setCurrentIndex(index);
+        if (index >= 0)
+            controller().setPortalName(m_portal->currentData().toString());
+        if (lookup.portals().isEmpty())
+            setMessage(m_portalMessage, tr("This organization has no portal yet: create one in Konnect, then reload the lists."));
+        else if (index < 0 && !wanted.isEmpty())
+            setMessage(m_portalMessage, tr("Konnect has no portal named '%1': choose one from the list.").arg(wanted));
+        else
+            setMessage(m_portalMessage, {});
         break;
     }
     }
+    refreshReload();
     emit completeChanged();
 }
 
-void PublishPage::refreshApi() {
+void PublishPage::refreshApis() {
     const PublishLookup& lookup = controller().publishLookup();
-    switch (lookup.apiState()) {
+    const QSignalBlocker quiet(m_api);
+    m_api->clear();
+    switch (lookup.apisState()) {
     case PublishLookup::State::Idle:
-        setMessage(m_apiMessage, m_api->text().isEmpty() ? tr("Name the API to publish.") : QString(), Tone::Neutral);
-        break;
     case PublishLookup::State::Loading:
-        setMessage(m_apiMessage, tr("Looking for the API in Konnect…"), Tone::Neutral);
+        m_api->setPlaceholderText(tr("Loading…"));
+        setMessage(m_apiMessage, tr("Reading the APIs from Konnect's API catalog…"), Tone::Neutral);
         break;
     case PublishLookup::State::Failed:
-        setMessage(m_apiMessage, tr("%1\n%2").arg(lookup.apiError().what, lookup.apiError().remedy));
+        m_api->setPlaceholderText(tr("Not available"));
+        setMessage(m_apiMessage, tr("The APIs could not be read. %1\n%2").arg(lookup.apisError().what, lookup.apisError().remedy));
         break;
-    case PublishLookup::State::Ready:
-        if (lookup.apiFound())
-            setMessage(m_apiMessage, tr("Found: %1").arg(lookup.apiDescription()), Tone::Good);
+    case PublishLookup::State::Ready: {
+        for (const KonnectApi& api : lookup.apis())
+            m_api->addItem(PublishLookup::apiLabel(api), api.name);
+        m_api->setPlaceholderText(tr("Choose an API"));
+        const QString wanted = controller().profile().publish.apiName;
+        const int index = m_api->findData(wanted);
+        m_api->setCurrentIndex(index);
+        if (lookup.apis().isEmpty())
+            setMessage(m_apiMessage, tr("Konnect's API catalog is empty: add the API in Konnect, then reload the lists."));
+        else if (index < 0 && !wanted.isEmpty())
+            setMessage(m_apiMessage, tr("Konnect has no API named '%1': choose one from the list.").arg(wanted));
         else
-            setMessage(m_apiMessage, tr("Konnect has no API named '%1'. Check its name in the API catalog.").arg(m_api->text().trimmed()));
+            setMessage(m_apiMessage, {});
         break;
     }
+    }
+    refreshReload();
     emit completeChanged();
 }
 

@@ -5,12 +5,12 @@
 class QCheckBox;
 class QComboBox;
 class QLabel;
-class QLineEdit;
+class QPushButton;
 class QWidget;
 
 namespace dcr::ui {
 
-// Optional: publish an API on a portal with the new auth strategy; the portals and the API come
+// Optional: publish an API on a portal with the new auth strategy, both chosen from lists read
 // from Konnect. In the sandbox, also whether to prove the setup with a test application.
 class PublishPage : public WizardPage {
     Q_OBJECT
@@ -23,15 +23,17 @@ public:
 
 private:
     void refreshPortals();
-    void refreshApi();
+    void refreshApis();
+    void refreshReload();
     void refreshEnabled();
 
     QCheckBox* m_enabled;
     QWidget* m_details;
     QComboBox* m_portal;
     QLabel* m_portalMessage;
-    QLineEdit* m_api;
+    QComboBox* m_api;
     QLabel* m_apiMessage;
+    QPushButton* m_reload;
     QComboBox* m_visibility;
     QCheckBox* m_autoApprove;
     QCheckBox* m_roundTrip;

@@ -3,6 +3,9 @@
 #include "engine/blueprints/kong_dcr_azure.h"
 #include "wizard/azure_guide.h"
 #include "wizard/cleanup_confirm.h"
+#include "wizard/deep_links.h"
+#include "wizard/dynamics_fields.h"
+#include "wizard/dynamics_summary_box.h"
 #include "wizard/report.h"
 #include "wizard/run_controller.h"
 #include "wizard/wizard_controller.h"
@@ -33,12 +36,13 @@ SummaryPage::SummaryPage(WizardController& controller, QWidget* parent)
     : WizardPage(controller, QStringLiteral("summaryPage"), parent),
       m_headline(new QLabel),
       m_objects(new QTreeWidget),
-      m_portalLink(new QLabel),
+      m_links(new QLabel),
       m_consentLink(new QLabel),
       m_exportProfile(new QPushButton(tr("&Export the profile…"))),
       m_exportReport(new QPushButton(tr("Export a &report…"))),
       m_exportStatus(messageLabel(QStringLiteral("exportStatus"), tr("Export status"))),
-      m_cleanup(new CleanupConfirm(tr("Clean &up everything this created"), QStringLiteral("summaryCleanupButton"))) {
+      m_cleanup(new CleanupConfirm(tr("Clean &up everything this created"), QStringLiteral("summaryCleanupButton"))),
+      m_dynamics(new DynamicsSummaryBox) {
     setTitle(tr("Summary"));
     setSubTitle(tr("What exists now. The ids help when you look for these objects in the Azure portal or Konnect."));
     setFinalPage(true);
@@ -55,13 +59,13 @@ SummaryPage::SummaryPage(WizardController& controller, QWidget* parent)
     m_objects->setWordWrap(true);
     m_objects->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_objects->header()->setStretchLastSection(true);
-    for (QLabel* label : {m_portalLink, m_consentLink}) {
+    for (QLabel* label : {m_links, m_consentLink}) {
         label->setOpenExternalLinks(true);
         label->setTextInteractionFlags(Qt::TextBrowserInteraction);
         label->setWordWrap(true);
     }
-    m_portalLink->setObjectName(QStringLiteral("azurePortalLink"));
-    m_portalLink->setAccessibleName(tr("The app in the Azure portal"));
+    m_links->setObjectName(QStringLiteral("deepLinks"));
+    m_links->setAccessibleName(tr("Links to what the setup made"));
     m_consentLink->setObjectName(QStringLiteral("adminConsentLink"));
     m_consentLink->setAccessibleName(tr("Admin consent link"));
     m_exportProfile->setObjectName(QStringLiteral("exportProfileButton"));
@@ -77,7 +81,8 @@ SummaryPage::SummaryPage(WizardController& controller, QWidget* parent)
     exports->addStretch();
     body()->addWidget(m_headline);
     body()->addWidget(m_objects, 1);
-    body()->addWidget(m_portalLink);
+    body()->addWidget(m_dynamics);
+    body()->addWidget(m_links);
     body()->addWidget(m_consentLink);
     body()->addLayout(exports);
     body()->addWidget(m_exportStatus);
@@ -109,6 +114,9 @@ void SummaryPage::refresh() {
         m_headline->setText(tr("Everything this tool created was deleted."));
     else if (run.phase() == RunController::Phase::CleanupFailed && run.failure())
         m_headline->setText(tr("The clean-up stopped: %1 %2").arg(run.failure()->what, run.failure()->remedy));
+    else if (run.validationPassed() && profile.blueprint == Profile::Blueprint::DynamicsClient)
+        m_headline->setText(tr("Done: the app is registered for Dynamics 365 and passed every check. Paste its client ID and redirect "
+                               "URI into your client application."));
     else if (run.validationPassed())
         m_headline->setText(tr("Done: your Dev Portal registers applications in Microsoft Entra ID, and a token for the app passed every check."));
     else
@@ -122,16 +130,22 @@ void SummaryPage::refresh() {
     const QString appId = outputs.value(engine::keys::kAppId).toString();
     const QString tenantId = outputs.value(engine::keys::kTenantId).toString();
     const bool hasApp = !appId.isEmpty() && !cleanedUp;
-    m_portalLink->setVisible(hasApp);
+    // Tab moves from link to link; Enter opens the one with the focus.
+    QStringList links;
+    const QUrl sandboxState = controller().isSandbox() ? controller().sandboxStateUrl() : QUrl();
+    for (const wizard::DeepLink& deepLink : wizard::deepLinks(profile, cleanedUp ? QJsonObject() : outputs, sandboxState))
+        links << link(deepLink.url, deepLink.text);
+    m_links->setText(links.isEmpty() ? QString() : tr("Open:") + QStringLiteral("<br>") + links.join(QStringLiteral("<br>")));
+    m_links->setVisible(!links.isEmpty());
     m_consentLink->setVisible(hasApp);
     if (hasApp) {
-        m_portalLink->setText(tr("Open the app registration in the Azure portal: %1")
-                                  .arg(link(wizard::azurePortalAppUrl(profile, appId), profile.azure.appDisplayName)));
         const QUrl consent = wizard::adminConsentUrl(profile, tenantId.isEmpty() ? profile.azure.tenant : tenantId, appId);
         m_consentLink->setText(tr("Admin consent link, for an administrator to review or grant it again: %1")
                                    .arg(link(consent, consent.toString())));
     }
     m_cleanup->setEnabled(!run.isBusy() && !cleanedUp);
+    const bool dynamics = profile.blueprint == Profile::Blueprint::DynamicsClient;
+    m_dynamics->setSettings(wizard::dynamicsClientSettings(controller(), dynamics && !cleanedUp ? outputs : QJsonObject()));
 }
 
 void SummaryPage::exportFile(const QString& objectName, const QString& caption, const QString& suggestedName, bool report) {

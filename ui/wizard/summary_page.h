@@ -9,8 +9,9 @@ class QTreeWidget;
 namespace dcr::ui {
 
 class CleanupConfirm;
+class DynamicsSummaryBox;
 
-// What exists now, with its ids and a link to the app in the Azure portal; export the profile
+// What exists now, with its ids and links to it in the Azure portal and Konnect; export the profile
 // (no secrets) or a Markdown report; or clean up everything this tool created.
 class SummaryPage : public WizardPage {
     Q_OBJECT
@@ -25,12 +26,13 @@ private:
 
     QLabel* m_headline;
     QTreeWidget* m_objects;
-    QLabel* m_portalLink;
+    QLabel* m_links;
     QLabel* m_consentLink;
     QPushButton* m_exportProfile;
     QPushButton* m_exportReport;
     QLabel* m_exportStatus;
     CleanupConfirm* m_cleanup;
+    DynamicsSummaryBox* m_dynamics;
 };
 
 }  // namespace dcr::ui
