@@ -1,8 +1,10 @@
 #include "cli/unattended.h"
+#include "core/http_client.h"
 #include "core/version.h"
 #include "engine/blueprints/kong_dcr_azure.h"
 #include "sandbox/sandbox.h"
 #include "wizard/setup_wizard.h"
+#include "wizard/translations.h"
 #include "wizard/wizard_controller.h"
 
 #include <QApplication>
@@ -10,12 +12,15 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QHostAddress>
-#include <QNetworkReply>
+#include <QIcon>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 
 #include <cstdio>
+#include <ctime>
+#include <functional>
 #include <memory>
+#include <utility>
 
 namespace {
 
@@ -78,8 +83,9 @@ Parsed parseArguments(const QStringList& arguments, Options& options, int& exitC
     if (parser.isSet(sandboxUrl)) {
         options.sandboxUrl = QUrl(parser.value(sandboxUrl));
         const QHostAddress host(options.sandboxUrl.host());
-        if (options.sandboxUrl.scheme() != QLatin1String("http") || !(host.isLoopback() || options.sandboxUrl.host() == QLatin1String("localhost")))
-            return usage(QStringLiteral("--sandbox-url must be an http:// address on this machine."));
+        const bool web = options.sandboxUrl.scheme() == QLatin1String("http") || options.sandboxUrl.scheme() == QLatin1String("https");
+        if (!web || !(host.isLoopback() || options.sandboxUrl.host() == QLatin1String("localhost")))
+            return usage(QStringLiteral("--sandbox-url must be an http:// or https:// address on this machine."));
     }
     options.unattended = parser.isSet(unattended);
     options.profilePath = parser.value(profile);
@@ -127,6 +133,26 @@ std::optional<dcr::Profile> loadProfile(const QString& path) {
     return profile;
 }
 
+// Asks a running dcr-sandbox for its base URLs and credentials through the HttpClient, so that its
+// answer is checked like every other (an untrusted certificate is refused and explained). done gets
+// the info, or an empty object and why there is none.
+void fetchSandboxInfo(dcr::HttpClient& http, const QUrl& sandboxUrl, std::function<void(const QJsonObject&, const QString&)> done) {
+    dcr::HttpRequest request;
+    request.url = sandboxUrl.resolved(QUrl(QStringLiteral("/_sandbox/info")));
+    // A sandbox that is not running will not start by itself: say so at once.
+    dcr::RetryPolicy::Config once;
+    once.maxAttempts = 1;
+    request.retry = once;
+    http.send(request, [sandboxUrl, done = std::move(done)](const dcr::HttpResponse& response, const std::optional<dcr::Error>& error) {
+        const QJsonObject info = response.json();
+        if (error || info.isEmpty())
+            done({}, QCoreApplication::translate("main", "no dcr-sandbox answers at %1: %2")
+                         .arg(sandboxUrl.toString(), error ? error->message() : QCoreApplication::translate("main", "the answer is not a sandbox's.")));
+        else
+            done(info, {});
+    });
+}
+
 // The sandbox impersonates the profile's tenant, so a customer's profile replays unchanged.
 dcr::sandbox::Seed sandboxSeedFor(const dcr::Profile& profile) {
     dcr::sandbox::Seed seed;
@@ -167,13 +193,11 @@ int runUnattended(QCoreApplication& app, const Options& options) {
         exitCode = dcr::ExitRemoteFailure;
         app.quit();
     };
+    dcr::HttpClient http(&network);
     if (options.sandboxUrl.isValid()) {
-        QNetworkReply* reply = network.get(QNetworkRequest(options.sandboxUrl.resolved(QUrl(QStringLiteral("/_sandbox/info")))));
-        QObject::connect(reply, &QNetworkReply::finished, &app, [&, reply] {
-            reply->deleteLater();
-            const QJsonObject info = QJsonDocument::fromJson(reply->readAll()).object();
-            if (reply->error() != QNetworkReply::NoError || info.isEmpty())
-                sandboxFailed(QStringLiteral("no dcr-sandbox answers at %1 (%2)").arg(options.sandboxUrl.toString(), reply->errorString()));
+        fetchSandboxInfo(http, options.sandboxUrl, [&](const QJsonObject& info, const QString& why) {
+            if (info.isEmpty())
+                sandboxFailed(why);
             else
                 startSandboxRun(info);
         });
@@ -190,6 +214,59 @@ int runUnattended(QCoreApplication& app, const Options& options) {
     return exitCode;
 }
 
+// The first paint of the first page. What can wait (the embedded sandbox's cold start: key
+// generation, on its own thread but on the same cores) waits for it. With
+// DCR_WIZARD_STARTUP_PROBE=1 (tests/perf/benchmark.sh) the moment of that paint event
+// (CLOCK_MONOTONIC) and the peak RSS until then (VmHWM) are printed on stdout, and the program quits.
+class FirstPaint : public QObject {
+public:
+    explicit FirstPaint(QWidget* page) : m_probe(qEnvironmentVariableIsSet("DCR_WIZARD_STARTUP_PROBE")) {
+        page->installEventFilter(this);
+    }
+
+    // Runs work once the first paint is done, or at once if it is.
+    void after(std::function<void()> work) {
+        if (m_painted)
+            work();
+        else
+            m_waiting.append(std::move(work));
+    }
+
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (event->type() != QEvent::Paint || m_painted)
+            return QObject::eventFilter(watched, event);
+        m_painted = true;
+        if (m_probe)
+            report();
+        // Queued: the paint and its flush to the screen finish first.
+        QMetaObject::invokeMethod(this, [this] {
+            for (const std::function<void()>& work : std::exchange(m_waiting, {}))
+                work();
+        }, Qt::QueuedConnection);
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    static void report() {
+        timespec now{};
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long long peakKib = -1;
+        QFile status(QStringLiteral("/proc/self/status"));
+        if (status.open(QIODevice::ReadOnly))
+            for (const QByteArray& line : status.readAll().split('\n'))
+                if (line.startsWith("VmHWM:"))
+                    peakKib = line.mid(6).trimmed().split(' ').value(0).toLongLong();
+        printf("startup_probe first_paint_monotonic_ns=%lld vmhwm_kib=%lld\n",
+               static_cast<long long>(now.tv_sec) * 1000000000LL + now.tv_nsec, peakKib);
+        fflush(stdout);
+        QMetaObject::invokeMethod(qApp, &QCoreApplication::quit, Qt::QueuedConnection);
+    }
+
+    const bool m_probe;
+    bool m_painted = false;
+    QList<std::function<void()>> m_waiting;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -202,6 +279,7 @@ int main(int argc, char** argv) {
         QCoreApplication::setApplicationName(QLatin1String(dcr::kApplicationName));
         QCoreApplication::setOrganizationName(QLatin1String(dcr::kOrganizationName));
         QCoreApplication::setApplicationVersion(QLatin1String(dcr::kVersion));
+        dcr::ui::installTranslations(core);
         switch (parseArguments(QCoreApplication::arguments(), options, exitCode)) {
         case Parsed::Exit:
             return exitCode;
@@ -216,24 +294,30 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName(QLatin1String(dcr::kApplicationName));
     QApplication::setOrganizationName(QLatin1String(dcr::kOrganizationName));
     QApplication::setApplicationVersion(QLatin1String(dcr::kVersion));
-    QApplication::setDesktopFileName(QStringLiteral("dcr-wizard"));
+    // Wayland compositors match the window to its menu entry and icon by this id, so it must be the
+    // installed desktop file's name (installer/linux/).
+    QApplication::setDesktopFileName(QStringLiteral("io.github.dcr_wizard.DcrWizard"));
+    // The language of the desktop session (LANGUAGE, LC_ALL, LC_MESSAGES, LANG); English otherwise.
+    dcr::ui::installTranslations(app);
 
     dcr::ui::SetupWizard wizard(options.sandbox ? dcr::ui::StartMode::Sandbox : dcr::ui::StartMode::Remembered);
     dcr::wizard::WizardController& controller = wizard.controller();
-    // The wizard asks for the sandbox once its first page is on screen, so that the sandbox's cold
-    // start (key generation on its own thread) never delays the window.
-    QNetworkAccessManager network;
+    // The wizard asks for the sandbox as soon as it runs; it is started once the first page is on
+    // screen, so that the sandbox's cold start never delays the window.
+    // The wizard's one network manager asks a running dcr-sandbox for its addresses too.
+    dcr::HttpClient http(&controller.network());
     std::unique_ptr<dcr::sandbox::SandboxHost> host;
-    QObject::connect(&controller, &dcr::wizard::WizardController::sandboxRequested, &wizard, [&] {
+    FirstPaint firstPaint(wizard.page(wizard.startId()));
+    // Rendering the SVG icon in every size the window manager may want loads the SVG renderer and
+    // took a thread pool before the first paint; the window gets it right after.
+    firstPaint.after([] { QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/io.github.dcr_wizard.DcrWizard.svg"))); });
+    QObject::connect(&controller, &dcr::wizard::WizardController::sandboxRequested, &wizard, [&] { firstPaint.after([&] {
         if (options.sandboxUrl.isValid()) {
-            QNetworkReply* reply = network.get(QNetworkRequest(options.sandboxUrl.resolved(QUrl(QStringLiteral("/_sandbox/info")))));
-            QObject::connect(reply, &QNetworkReply::finished, &controller, [&controller, reply, url = options.sandboxUrl] {
-                reply->deleteLater();
-                const QJsonObject info = QJsonDocument::fromJson(reply->readAll()).object();
-                if (reply->error() != QNetworkReply::NoError || info.isEmpty())
-                    controller.sandboxFailed(QCoreApplication::translate("main", "no dcr-sandbox answers at %1 (%2)").arg(url.toString(), reply->errorString()));
+            fetchSandboxInfo(http, options.sandboxUrl, [&controller](const QJsonObject& info, const QString& why) {
+                if (info.isEmpty())
+                    controller.sandboxFailed(why);
                 else
-                    controller.useSandbox(info);
+                    controller.useSandbox(info, dcr::wizard::WizardController::SandboxLifetime::OutlivesWizard);
             });
             return;
         }
@@ -241,11 +325,12 @@ int main(int argc, char** argv) {
             dcr::sandbox::Seed seed;
             seed.autoApproveSignIn = true;  // the wizard follows the sign-in page itself
             host = std::make_unique<dcr::sandbox::SandboxHost>(seed);
-            QObject::connect(host.get(), &dcr::sandbox::SandboxHost::ready, &controller, &dcr::wizard::WizardController::useSandbox);
+            QObject::connect(host.get(), &dcr::sandbox::SandboxHost::ready, &controller,
+                             [&controller](const QJsonObject& info) { controller.useSandbox(info); });
             QObject::connect(host.get(), &dcr::sandbox::SandboxHost::failed, &controller, &dcr::wizard::WizardController::sandboxFailed);
         }
         host->start();
-    });
+    }); });
     wizard.show();
     return app.exec();
 }

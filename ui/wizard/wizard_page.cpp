@@ -6,6 +6,7 @@
 
 #include <QHeaderView>
 #include <QLabel>
+#include <QStyle>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -79,10 +80,25 @@ QTreeView* WizardPage::stepView(const QString& objectName, const QString& access
     view->setWordWrap(true);
     view->setAlternatingRowColors(true);
     view->setSelectionMode(QAbstractItemView::SingleSelection);
-    view->header()->setSectionResizeMode(wizard::StepListModel::TitleColumn, QHeaderView::ResizeToContents);
-    view->header()->setSectionResizeMode(wizard::StepListModel::StatusColumn, QHeaderView::ResizeToContents);
-    view->header()->setSectionResizeMode(wizard::StepListModel::ElapsedColumn, QHeaderView::ResizeToContents);
     view->header()->setStretchLastSection(true);
+    // The columns are fitted when the list of steps is set, not at every change of a status:
+    // ResizeToContents measured every row's text again at each step's progress, which kept the GUI
+    // thread busy for tens of milliseconds during a setup. The status and time columns are made
+    // wide enough for their longest text up front.
+    const auto fit = [view] {
+        const QFontMetrics metrics(view->font());
+        const int padding = 2 * view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + metrics.averageCharWidth();
+        view->resizeColumnToContents(wizard::StepListModel::TitleColumn);
+        view->resizeColumnToContents(wizard::StepListModel::StatusColumn);
+        view->resizeColumnToContents(wizard::StepListModel::ElapsedColumn);
+        const int status = metrics.horizontalAdvance(wizard::StepListModel::retryCountdown(999000)) + padding;
+        view->setColumnWidth(wizard::StepListModel::StatusColumn, std::max(view->columnWidth(wizard::StepListModel::StatusColumn), status));
+        const int elapsed = metrics.horizontalAdvance(QStringLiteral("999.9 s")) + padding;
+        view->setColumnWidth(wizard::StepListModel::ElapsedColumn, std::max(view->columnWidth(wizard::StepListModel::ElapsedColumn), elapsed));
+    };
+    QObject::connect(&model, &QAbstractItemModel::modelReset, view, fit);
+    QObject::connect(&model, &QAbstractItemModel::layoutChanged, view, fit);
+    fit();
     return view;
 }
 

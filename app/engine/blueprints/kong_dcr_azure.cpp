@@ -25,7 +25,8 @@ const QString kGraphAppId = QStringLiteral("00000003-0000-0000-c000-000000000000
 const QString kSecretIsNew = QStringLiteral("client_secret_is_new");
 
 QString tr(const char* text, const char* disambiguation = nullptr, int n = -1) {
-    return QCoreApplication::translate("KongDcrAzure", text, disambiguation, n);
+    // The namespace: the context lupdate files the free functions' tr() under.
+    return QCoreApplication::translate("dcr::engine", text, disambiguation, n);
 }
 
 Error stepError(const QString& code, const QString& what, const QString& remedy, bool retryable = false) {
@@ -378,29 +379,46 @@ void secretStep(Context& ctx, StepDone done, bool dryRun) {
         done(StepResult::done(Outcome::WouldCreate, tr("Would create a client secret and store it in the keychain.")));
         return;
     }
-    // Reuse the keychain's secret only while the app still has that credential.
-    ctx.services.secretStore->read(secretKey(ctx), [&ctx, done, dryRun](const SecretResult& stored) {
-        ctx.services.graph->applicationByAppId(ctx.output(keys::kAppId), [&ctx, done, dryRun, stored](const Result<std::optional<GraphApplication>>& r) {
-            if (failed(r, done))
-                return;
-            bool usable = false;
-            const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
-            if (stored.ok() && r.value->has_value()) {
-                for (const GraphPasswordCredential& c : (*r.value)->passwordCredentials)
-                    usable = usable || (stored.value.startsWith(c.hint) && !c.hint.isEmpty() && (c.endDateTime.isEmpty() || c.endDateTime > now));
-            }
-            if (usable) {
-                ctx.setSecret(keys::kClientSecret, stored.value);
-                done(StepResult::done(Outcome::Adopted, tr("Using the app's client secret from the keychain."),
-                                      {{keys::kSecretStorage, QStringLiteral("keychain")}}));
-                return;
-            }
-            if (dryRun) {
-                done(StepResult::done(Outcome::WouldCreate, tr("Would create a client secret and store it in the keychain.")));
-                return;
-            }
-            createSecret(ctx, done);
-        });
+    // Reuse the keychain's secret only while the app still has that credential. The keychain and
+    // Graph are asked at once: neither answer depends on the other.
+    struct Answers {
+        std::optional<SecretResult> stored;
+        std::optional<Result<std::optional<GraphApplication>>> app;
+    };
+    auto answers = std::make_shared<Answers>();
+    const auto bothAnswered = [&ctx, done, dryRun, answers] {
+        if (!answers->stored || !answers->app)
+            return;
+        const SecretResult& stored = *answers->stored;
+        const Result<std::optional<GraphApplication>>& r = *answers->app;
+        if (failed(r, done))
+            return;
+        bool usable = false;
+        const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+        if (stored.ok() && r.value->has_value()) {
+            for (const GraphPasswordCredential& c : (*r.value)->passwordCredentials)
+                usable = usable || (stored.value.startsWith(c.hint) && !c.hint.isEmpty() && (c.endDateTime.isEmpty() || c.endDateTime > now));
+        }
+        if (usable) {
+            ctx.setSecret(keys::kClientSecret, stored.value);
+            done(StepResult::done(Outcome::Adopted, tr("Using the app's client secret from the keychain."),
+                                  {{keys::kSecretStorage, QStringLiteral("keychain")}}));
+            return;
+        }
+        if (dryRun) {
+            done(StepResult::done(Outcome::WouldCreate, tr("Would create a client secret and store it in the keychain.")));
+            return;
+        }
+        createSecret(ctx, done);
+    };
+    // Graph first: the keychain's first use in a process loads its backend on this thread.
+    ctx.services.graph->applicationByAppId(ctx.output(keys::kAppId), [answers, bothAnswered](const Result<std::optional<GraphApplication>>& r) {
+        answers->app = r;
+        bothAnswered();
+    });
+    ctx.services.secretStore->read(secretKey(ctx), [answers, bothAnswered](const SecretResult& stored) {
+        answers->stored = stored;
+        bothAnswered();
     });
 }
 
@@ -605,8 +623,17 @@ void publishStep(Context& ctx, StepDone done, bool dryRun) {
         done(StepResult::done(Outcome::Skipped, tr("Publishing an API was not asked for.")));
         return;
     }
-    ctx.services.konnect->findApi(publish.apiName, [&ctx, done, dryRun](const Result<std::optional<KonnectApi>>& api) {
-        if (failed(api, done))
+    // The API and the portal are looked up at once: neither lookup needs the other's answer.
+    struct Lookups {
+        std::optional<Result<std::optional<KonnectApi>>> api;
+        std::optional<Result<QList<KonnectPortal>>> portals;
+    };
+    auto lookups = std::make_shared<Lookups>();
+    const auto bothAnswered = [&ctx, done, dryRun, lookups] {
+        if (!lookups->api || !lookups->portals)
+            return;
+        const Result<std::optional<KonnectApi>>& api = *lookups->api;
+        if (failed(api, done) || failed(*lookups->portals, done))
             return;
         const Profile::Publish& publish = ctx.profile.publish;
         if (!api.value->has_value()) {
@@ -614,24 +641,28 @@ void publishStep(Context& ctx, StepDone done, bool dryRun) {
                                               tr("Create the API in Konnect first, or correct the API name."))));
             return;
         }
-        ctx.services.konnect->portals([&ctx, done, dryRun, found = **api.value](const Result<QList<KonnectPortal>>& portals) {
-            if (failed(portals, done))
-                return;
-            const QString wanted = ctx.profile.publish.portalName;
-            QList<KonnectPortal> matches;
-            for (const KonnectPortal& p : *portals.value)
-                if (wanted.isEmpty() || p.name == wanted || p.displayName == wanted)
-                    matches << p;
-            if (matches.size() != 1) {
-                done(StepResult::failed(stepError(
-                    QStringLiteral("portal_not_found"),
-                    matches.isEmpty() ? tr("Konnect has no portal named '%1'.").arg(wanted)
-                                      : tr("The organization has %1 portals.").arg(matches.size()),
-                    tr("Name the portal to publish on in the profile (publish.portal_name)."))));
-                return;
-            }
-            publishWith(ctx, done, dryRun, found, matches.first());
-        });
+        const QString wanted = publish.portalName;
+        QList<KonnectPortal> matches;
+        for (const KonnectPortal& p : *lookups->portals->value)
+            if (wanted.isEmpty() || p.name == wanted || p.displayName == wanted)
+                matches << p;
+        if (matches.size() != 1) {
+            done(StepResult::failed(stepError(
+                QStringLiteral("portal_not_found"),
+                matches.isEmpty() ? tr("Konnect has no portal named '%1'.").arg(wanted)
+                                  : tr("The organization has %1 portals.").arg(matches.size()),
+                tr("Name the portal to publish on in the profile (publish.portal_name)."))));
+            return;
+        }
+        publishWith(ctx, done, dryRun, **api.value, matches.first());
+    };
+    ctx.services.konnect->findApi(publish.apiName, [lookups, bothAnswered](const Result<std::optional<KonnectApi>>& api) {
+        lookups->api = api;
+        bothAnswered();
+    });
+    ctx.services.konnect->portals([lookups, bothAnswered](const Result<QList<KonnectPortal>>& portals) {
+        lookups->portals = portals;
+        bothAnswered();
     });
 }
 
@@ -648,6 +679,9 @@ void unpublishStep(Context& ctx, StepDone done) {
 // Gets a v1 token for clientId and checks it as Kong will.
 void tokenFor(Context& ctx, const QString& clientId, const QString& secret, Callback<QString> done) {
     const QString tenant = ctx.output(keys::kTenantId);
+    // The tenant's signing keys come while the token is requested: the check below then finds
+    // them, or joins their fetch in flight.
+    ctx.services.tokens->signingKeys(tenant, [](const Result<QJsonObject>&) {});
     ctx.services.tokens->clientCredentialsV1(tenant, clientId, secret, ctx.graphResource, true,
                                              [&ctx, tenant, clientId, done](const Result<AccessToken>& t) {
         if (!t.ok()) {
@@ -697,7 +731,8 @@ QString gatewayUrlFor(const Context& ctx, const ValidationTargets& targets) {
     return targets.gatewayUrl + QLatin1Char('/') + ctx.output(keys::kApiSlug) + QLatin1Char('/');
 }
 
-// Calls the gateway three ways: bearer token and Basic credentials must pass, nothing must fail.
+// Calls the gateway three ways at once: bearer token and Basic credentials must pass, nothing must
+// fail. The first failing probe, in this order, is the one reported.
 void checkGateway(Context& ctx, const QString& url, const QString& clientId, const QString& secret, const QString& token,
                   Callback<Nothing> done) {
     struct Probe {
@@ -705,42 +740,44 @@ void checkGateway(Context& ctx, const QString& url, const QString& clientId, con
         bool mustPass;
         QString label;
     };
-    auto probes = std::make_shared<QList<Probe>>(QList<Probe>{
-        {"Bearer " + token.toUtf8(), true, tr("a bearer token")},
-        {"Basic " + (clientId + QLatin1Char(':') + secret).toUtf8().toBase64(), true, tr("Basic client ID and secret")},
-        {QByteArray(), false, tr("no credentials")}});
-    auto next = std::make_shared<std::function<void()>>();
-    *next = [&ctx, url, probes, next, done] {
-        if (probes->isEmpty()) {
-            done(Result<Nothing>::success({}));
-            return;
-        }
-        const Probe probe = probes->takeFirst();
+    const QList<Probe> probes{{"Bearer " + token.toUtf8(), true, tr("a bearer token")},
+                              {"Basic " + (clientId + QLatin1Char(':') + secret).toUtf8().toBase64(), true, tr("Basic client ID and secret")},
+                              {QByteArray(), false, tr("no credentials")}};
+    struct Answers {
+        qsizetype outstanding;
+        QList<std::optional<Error>> failures;
+    };
+    auto answers = std::make_shared<Answers>(Answers{probes.size(), QList<std::optional<Error>>(probes.size())});
+    for (qsizetype i = 0; i < probes.size(); ++i) {
+        const Probe probe = probes.at(i);
         HttpRequest request;
         request.method = "GET";
         request.url = QUrl(url);
         if (!probe.authorization.isEmpty())
             request.headers.append({"Authorization", probe.authorization});
         request.flavor = ErrorFlavor::Plain;
-        ctx.services.http->send(request, [url, probe, next, done](const HttpResponse& response, const std::optional<Error>& error) {
+        ctx.services.http->send(request, [url, probe, i, answers, done](const HttpResponse& response, const std::optional<Error>& error) {
             const bool passed = response.status >= 200 && response.status < 300;
-            if (probe.mustPass ? passed : response.status == 401) {
-                (*next)();
+            if (error && response.status == 0)
+                answers->failures[i] = *error;
+            else if (!(probe.mustPass ? passed : response.status == 401))
+                answers->failures[i] = stepError(
+                    QStringLiteral("gateway_check_failed"),
+                    tr("The gateway answered %1 to a request with %2 at %3.").arg(response.status).arg(probe.label, url),
+                    probe.mustPass ? tr("Check that the route belongs to the published API and that its OpenID Connect plugin uses "
+                                        "the issuer https://sts.windows.net/<tenant>/ and the credential claim appid.")
+                                   : tr("The route is not protected: apply the auth strategy to it."));
+            if (--answers->outstanding > 0)
                 return;
+            for (const std::optional<Error>& failure : answers->failures) {
+                if (failure) {
+                    done(Result<Nothing>::failure(*failure));
+                    return;
+                }
             }
-            if (error && response.status == 0) {
-                done(Result<Nothing>::failure(*error));
-                return;
-            }
-            done(Result<Nothing>::failure(stepError(
-                QStringLiteral("gateway_check_failed"),
-                tr("The gateway answered %1 to a request with %2 at %3.").arg(response.status).arg(probe.label, url),
-                probe.mustPass ? tr("Check that the route belongs to the published API and that its OpenID Connect plugin uses "
-                                    "the issuer https://sts.windows.net/<tenant>/ and the credential claim appid.")
-                               : tr("The route is not protected: apply the auth strategy to it."))));
+            done(Result<Nothing>::success({}));
         });
-    };
-    (*next)();
+    }
 }
 
 void roundTripStep(Context& ctx, StepDone done, const ValidationTargets& targets) {
@@ -768,27 +805,42 @@ void roundTripStep(Context& ctx, StepDone done, const ValidationTargets& targets
                     done(removed.ok() || !result.ok() ? result : StepResult::failed(*removed.error));
                 });
             };
-            portal->registerApplication(app.id, ctx.output(keys::kApiId), [&ctx, app, gateway, finish](const Result<Nothing>& reg) {
-                if (!reg.ok()) {
-                    finish(StepResult::failed(*reg.error));
+            // Registering the app for the API and getting its token need nothing from each other;
+            // the gateway is called once both are done.
+            struct Both {
+                std::optional<Result<Nothing>> registration;
+                std::optional<Result<QString>> token;
+            };
+            auto both = std::make_shared<Both>();
+            const auto bothDone = [&ctx, app, gateway, finish, both] {
+                if (!both->registration || !both->token)
+                    return;
+                if (!both->registration->ok()) {
+                    finish(StepResult::failed(*both->registration->error));
                     return;
                 }
-                tokenFor(ctx, app.clientId, app.clientSecret, [&ctx, app, gateway, finish](const Result<QString>& token) {
-                    if (!token.ok()) {
-                        finish(StepResult::failed(*token.error));
-                        return;
-                    }
-                    const QString summary = tr("A developer app created through the portal got client ID %1 from Entra ID and a valid v1 token")
-                                                .arg(app.clientId);
-                    if (gateway.isEmpty()) {
-                        finish(StepResult::done(Outcome::Verified, summary + QLatin1Char('.')));
-                        return;
-                    }
-                    checkGateway(ctx, gateway, app.clientId, app.clientSecret, *token.value, [finish, summary](const Result<Nothing>& g) {
-                        finish(g.ok() ? StepResult::done(Outcome::Verified, summary + tr("; the gateway accepted it and refused a request without credentials."))
-                                      : StepResult::failed(*g.error));
-                    });
+                if (!both->token->ok()) {
+                    finish(StepResult::failed(*both->token->error));
+                    return;
+                }
+                const QString summary = tr("A developer app created through the portal got client ID %1 from Entra ID and a valid v1 token")
+                                            .arg(app.clientId);
+                if (gateway.isEmpty()) {
+                    finish(StepResult::done(Outcome::Verified, summary + QLatin1Char('.')));
+                    return;
+                }
+                checkGateway(ctx, gateway, app.clientId, app.clientSecret, *both->token->value, [finish, summary](const Result<Nothing>& g) {
+                    finish(g.ok() ? StepResult::done(Outcome::Verified, summary + tr("; the gateway accepted it and refused a request without credentials."))
+                                  : StepResult::failed(*g.error));
                 });
+            };
+            portal->registerApplication(app.id, ctx.output(keys::kApiId), [both, bothDone](const Result<Nothing>& reg) {
+                both->registration = reg;
+                bothDone();
+            });
+            tokenFor(ctx, app.clientId, app.clientSecret, [both, bothDone](const Result<QString>& token) {
+                both->token = token;
+                bothDone();
             });
         });
     });
@@ -871,14 +923,16 @@ Plan kongDcrAzurePlan(const ValidationTargets& targets) {
     Step provider = makeStep("konnect.dcr-provider", tr("Create the DCR provider"),
                              tr("Creates the Azure DCR provider with the issuer https://sts.windows.net/<tenant> (no trailing slash) "
                                 "and the app's client ID and secret."),
-                             {secret.id, org.id, roles.id});
+                             {secret.id, org.id});
     provider.apply = [](Context& c, StepDone d) { providerStep(c, d, false); };
     provider.inspect = [](Context& c, StepDone d) { providerStep(c, d, true); };
     provider.cleanup = deleteProviderStep;
     plan << provider;
 
+    // Konnect's check of the credentials needs the admin consent, creating the provider does not:
+    // the consent gates the check, so the Azure consents and the Konnect objects are made at once.
     Step verify = makeStep("konnect.verify-provider", tr("Verify the DCR provider"),
-                           tr("Asks Konnect to check the initial client credentials against Entra ID."), {provider.id});
+                           tr("Asks Konnect to check the initial client credentials against Entra ID."), {provider.id, roles.id});
     verify.apply = verifyProviderStep;
     verify.inspect = [](Context&, StepDone d) { wouldCheck(tr("Would ask Konnect to verify the credentials."), d); };
     plan << verify;
