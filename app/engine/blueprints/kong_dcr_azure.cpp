@@ -1,5 +1,7 @@
 #include "engine/blueprints/kong_dcr_azure.h"
 
+#include "engine/blueprints/azure_steps.h"
+
 #include "clients/graph_client.h"
 #include "clients/konnect_client.h"
 #include "clients/portal_client.h"
@@ -29,22 +31,7 @@ QString tr(const char* text, const char* disambiguation = nullptr, int n = -1) {
     return QCoreApplication::translate("dcr::engine", text, disambiguation, n);
 }
 
-Error stepError(const QString& code, const QString& what, const QString& remedy, bool retryable = false) {
-    Error e;
-    e.code = code;
-    e.what = what;
-    e.remedy = remedy;
-    e.retryable = retryable;
-    return e;
-}
 
-template <typename T>
-bool failed(const Result<T>& r, const StepDone& done) {
-    if (r.ok())
-        return false;
-    done(StepResult::failed(*r.error));
-    return true;
-}
 
 QStringList strings(const QJsonValue& v) {
     QStringList out;
@@ -116,25 +103,6 @@ bool mergeRequiredAccess(const QJsonArray& have, const QJsonArray& wanted, QJson
 
 // --- Microsoft Entra ID -------------------------------------------------------------------------
 
-void tenantStep(Context& ctx, StepDone done) {
-    ctx.services.graph->organization([&ctx, done](const Result<GraphOrganization>& r) {
-        if (failed(r, done))
-            return;
-        const GraphOrganization& org = *r.value;
-        const QString wanted = ctx.profile.azure.tenant;
-        const bool matches = isTenantGuid(wanted) ? org.id.compare(wanted, Qt::CaseInsensitive) == 0
-                                                  : org.verifiedDomains.contains(wanted, Qt::CaseInsensitive);
-        if (!matches) {
-            done(StepResult::failed(stepError(
-                QStringLiteral("wrong_tenant"),
-                tr("You are signed in to the tenant '%1' (%2), not to '%3'.").arg(org.displayName, org.id, wanted),
-                tr("Sign in with an account of the tenant the profile names, or change the tenant."))));
-            return;
-        }
-        done(StepResult::done(Outcome::Verified, tr("Signed in to the tenant '%1' (%2).").arg(org.displayName, org.id),
-                              {{keys::kTenantId, org.id}, {keys::kTenantName, org.displayName}}));
-    });
-}
 
 void graphResourceStep(Context& ctx, StepDone done) {
     ctx.services.graph->servicePrincipalByAppId(kGraphAppId, [&ctx, done](const Result<std::optional<GraphServicePrincipal>>& r) {
@@ -229,38 +197,7 @@ void appStep(Context& ctx, StepDone done, bool dryRun) {
     });
 }
 
-void deleteAppStep(Context& ctx, StepDone done) {
-    ctx.services.graph->deleteApplication(ctx.output(keys::kAppObjectId), [done](const Result<Nothing>& r) {
-        if (failed(r, done))
-            return;
-        done(StepResult::done(Outcome::Verified, tr("Deleted the app registration (Entra ID keeps it 30 days in deleted items).")));
-    });
-}
 
-void servicePrincipalStep(Context& ctx, StepDone done, bool dryRun) {
-    const QString appId = ctx.output(keys::kAppId);
-    if (appId.isEmpty()) {  // dry run of a new app
-        done(StepResult::done(Outcome::WouldCreate, tr("Would create the app's service principal.")));
-        return;
-    }
-    ctx.services.graph->servicePrincipalByAppId(appId, [&ctx, done, dryRun, appId](const Result<std::optional<GraphServicePrincipal>>& r) {
-        if (failed(r, done))
-            return;
-        if (r.value->has_value()) {
-            done(StepResult::done(Outcome::Adopted, tr("The app's service principal exists."), {{keys::kSpId, (*r.value)->id}}));
-            return;
-        }
-        if (dryRun) {
-            done(StepResult::done(Outcome::WouldCreate, tr("Would create the app's service principal.")));
-            return;
-        }
-        ctx.services.graph->createServicePrincipal(appId, [done](const Result<GraphServicePrincipal>& created) {
-            if (failed(created, done))
-                return;
-            done(StepResult::done(Outcome::Created, tr("Created the app's service principal."), {{keys::kSpId, created.value->id}}));
-        });
-    });
-}
 
 // Assigns the roles one after another; Graph serialises them anyway and an error stops the rest.
 void assignRoles(Context& ctx, QStringList remaining, int assigned, StepDone done) {
