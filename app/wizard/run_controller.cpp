@@ -71,6 +71,9 @@ void RunController::begin(Phase phase, StepListModel& model, bool dryRun) {
 
 void RunController::startDryRun() {
     begin(Phase::Planning, m_plan, true);
+    // The Apply page's list of steps is filled while the plan is reviewed: the click on Apply
+    // then only clears its rows instead of laying the whole list out (tests/perf/apply_watchdog).
+    m_progress.reset(m_wizard.session().runner().plan(), false);
     m_wizard.log().append(tr("Checking what exists and what the setup would do (nothing is changed)."));
     m_wizard.session().runner().start(engine::Runner::Mode::DryRun);
 }

@@ -1,5 +1,7 @@
 #include "wizard/step_list_model.h"
 
+#include <algorithm>
+
 namespace dcr::wizard {
 
 using engine::Outcome;
@@ -22,8 +24,30 @@ StepListModel::StepListModel(QObject* parent) : QAbstractTableModel(parent) {
 }
 
 void StepListModel::reset(const engine::Plan& plan, bool dryRun) {
-    beginResetModel();
+    const bool modeChanged = m_dryRun != dryRun;
     m_dryRun = dryRun;
+    m_tick.stop();
+    const bool samePlan = std::equal(plan.begin(), plan.end(), m_rows.begin(), m_rows.end(), [](const engine::Step& step, const Row& row) {
+        return step.id == row.step.id && step.title == row.step.title && step.description == row.step.description &&
+               step.optional == row.step.optional;
+    });
+    if (samePlan && !m_rows.isEmpty()) {
+        // The same steps again: the rows are cleared in place and only those that showed progress
+        // are announced, which views redraw without laying the whole list out again as a model
+        // reset would make them do (tests/perf/apply_watchdog).
+        for (int i = 0; i < m_rows.size(); ++i) {
+            Row& row = m_rows[i];
+            const bool showedProgress = row.status != StepStatus::Pending || row.elapsedMs >= 0 || !row.retryAt.isForever() ||
+                                        row.result.error || !row.result.summary.isEmpty();
+            Row cleared;
+            cleared.step = std::move(row.step);
+            row = std::move(cleared);
+            if (showedProgress || modeChanged)
+                rowChanged(i);
+        }
+        return;
+    }
+    beginResetModel();
     m_rows.clear();
     for (const engine::Step& step : plan) {
         Row row;

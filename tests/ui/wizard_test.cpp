@@ -237,6 +237,47 @@ TEST_F(WizardTest, AnInjectedFaultShowsItsRemedyAndRetryRecovers) {
     EXPECT_TRUE(text("validateResult").startsWith(QStringLiteral("All checks passed"))) << text("validateResult").toStdString();
 }
 
+// The click on Apply shows the page first and starts the run in the event loop's next turn, so
+// that switching the page, painting it and starting the requests never hold the GUI thread
+// together (tests/perf/apply_watchdog); a window that is not on screen starts at once.
+TEST_F(WizardTest, ApplyShowsThePageBeforeTheRunStarts) {
+    ASSERT_TRUE(driver->advanceTo(PageId::Review));
+    ASSERT_TRUE(driver->waitComplete());
+    const auto& run = driver->wizard->controller().run();
+    const int steps = run.progressModel().rowCount();
+    ASSERT_GT(steps, 0);
+    ASSERT_TRUE(driver->next());
+    ASSERT_EQ(driver->page(), PageId::Apply);
+    EXPECT_NE(run.phase(), dcr::wizard::RunController::Phase::Applying) << "the run started before the page was painted";
+    EXPECT_EQ(text("applyStatus"), QStringLiteral("Setting up… 0 of %1 steps finished.").arg(steps));
+    EXPECT_FALSE(driver->find<QLabel>("applyStatus")->isHidden());
+    EXPECT_FALSE(driver->pageComplete());
+    ASSERT_TRUE(waitUntil([&] { return run.phase() == dcr::wizard::RunController::Phase::Applying; }, 5000));
+    ASSERT_TRUE(driver->waitComplete(kApplyTimeoutMs)) << driver->find<QPlainTextEdit>("applyLog")->toPlainText().toStdString();
+}
+
+TEST_F(WizardTest, ApplyInAWindowThatIsNotOnScreenStartsAtOnce) {
+    ASSERT_TRUE(driver->advanceTo(PageId::Review));
+    ASSERT_TRUE(driver->waitComplete());
+    driver->wizard->hide();
+    driver->wizard->next();
+    ASSERT_EQ(driver->page(), PageId::Apply);
+    EXPECT_EQ(driver->wizard->controller().run().phase(), dcr::wizard::RunController::Phase::Applying);
+    ASSERT_TRUE(driver->waitComplete(kApplyTimeoutMs)) << driver->find<QPlainTextEdit>("applyLog")->toPlainText().toStdString();
+}
+
+TEST_F(WizardTest, ApplyStartsEvenWhenThePageIsNeverPainted) {
+    ASSERT_TRUE(driver->advanceTo(PageId::Review));
+    ASSERT_TRUE(driver->waitComplete());
+    driver->wizard->setUpdatesEnabled(false);
+    ASSERT_TRUE(driver->next());
+    const auto& run = driver->wizard->controller().run();
+    EXPECT_NE(run.phase(), dcr::wizard::RunController::Phase::Applying);
+    EXPECT_TRUE(waitUntil([&] { return run.phase() == dcr::wizard::RunController::Phase::Applying; }, 2000));
+    driver->wizard->setUpdatesEnabled(true);
+    ASSERT_TRUE(driver->waitComplete(kApplyTimeoutMs)) << driver->find<QPlainTextEdit>("applyLog")->toPlainText().toStdString();
+}
+
 TEST_F(WizardTest, FieldsExplainWhatIsWrongUnderneath) {
     ASSERT_TRUE(driver->next());
     ASSERT_EQ(driver->page(), PageId::SignIn);

@@ -107,6 +107,43 @@ TEST(StepListModel, ShowsLiveStatusOrThePlan) {
     EXPECT_EQ(model.headerData(StepListModel::StatusColumn, Qt::Horizontal).toString(), QStringLiteral("Plan"));
 }
 
+TEST(StepListModel, RunningTheSamePlanAgainClearsOnlyTheRowsThatShowedProgress) {
+    StepListModel model;
+    int resets = 0;
+    QList<int> changedRows;
+    QObject::connect(&model, &QAbstractItemModel::modelReset, [&] { ++resets; });
+    QObject::connect(&model, &QAbstractItemModel::dataChanged, [&](const QModelIndex& from, const QModelIndex& to) {
+        for (int row = from.row(); row <= to.row(); ++row)
+            changedRows << row;
+    });
+    model.reset(twoStepPlan(), false);
+    EXPECT_EQ(resets, 1);
+    model.stepStarted(QStringLiteral("azure.app"));
+    model.stepFinished(QStringLiteral("azure.app"), engine::StepResult::done(engine::Outcome::Created, QStringLiteral("Registered.")), 1500);
+    changedRows.clear();
+
+    // Views keep their layout: no reset, and only the row that had a status is repainted.
+    model.reset(twoStepPlan(), false);
+    EXPECT_EQ(resets, 1);
+    EXPECT_EQ(changedRows, QList<int>{0});
+    EXPECT_EQ(model.index(0, StepListModel::StatusColumn).data().toString(), QStringLiteral("pending"));
+    EXPECT_EQ(model.index(0, StepListModel::ElapsedColumn).data().toString(), QString());
+    StepListModel fresh;
+    fresh.reset(twoStepPlan(), false);
+    EXPECT_EQ(model.index(0, StepListModel::DetailsColumn).data().toString(), fresh.index(0, StepListModel::DetailsColumn).data().toString());
+
+    // A dry run of the same steps shows other words in every row; other steps are a new list.
+    changedRows.clear();
+    model.reset(twoStepPlan(), true);
+    EXPECT_EQ(resets, 1);
+    EXPECT_EQ(changedRows, (QList<int>{0, 1}));
+    engine::Plan other = twoStepPlan();
+    other[1].title = QStringLiteral("Publish the API on the portal");
+    model.reset(other, true);
+    EXPECT_EQ(resets, 2);
+    EXPECT_EQ(model.index(1, StepListModel::TitleColumn).data().toString(), QStringLiteral("Publish the API on the portal (optional)"));
+}
+
 TEST(StepListModel, ARunningStepCountsDownToItsNextAttempt) {
     StepListModel model;
     model.reset(twoStepPlan(), false);

@@ -15,7 +15,9 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTreeView>
+#include <QTimer>
 #include <QVBoxLayout>
+#include <QWindow>
 
 namespace dcr::ui {
 
@@ -106,21 +108,50 @@ ApplyPage::ApplyPage(WizardController& controller, QWidget* parent)
     refresh();
 }
 
-void ApplyPage::initializePage() { controller().run().startApply(); }
+void ApplyPage::initializePage() {
+    // The click on Apply switches the page, the page is painted, the run starts: each fits in a
+    // frame, all three in one turn of the event loop did not (tests/perf/apply_watchdog). So the
+    // run starts once this page has been painted; at once when the window is not on screen, and
+    // at the latest after kStartAfterMs should a paint not come (a window minimized meanwhile).
+    const QWindow* window = this->window()->windowHandle();
+    m_startWhenPainted = this->window()->isVisible() && window && window->isExposed();
+    if (!m_startWhenPainted) {
+        controller().run().startApply();
+        return;
+    }
+    refresh();
+    QTimer::singleShot(kStartAfterMs, this, &ApplyPage::startPendingRun);
+}
+
+void ApplyPage::startPendingRun() {
+    if (!m_startWhenPainted)
+        return;
+    m_startWhenPainted = false;
+    controller().run().startApply();
+}
+
+bool ApplyPage::event(QEvent* event) {
+    // Queued from within the paint, the start runs in the event loop's next turn, after it.
+    if (event->type() == QEvent::Paint && m_startWhenPainted)
+        QMetaObject::invokeMethod(this, &ApplyPage::startPendingRun, Qt::QueuedConnection);
+    return WizardPage::event(event);
+}
 
 bool ApplyPage::isComplete() const {
     const RunController& run = controller().run();
-    return !run.isBusy() && run.provisioned();
+    return !m_startWhenPainted && !run.isBusy() && run.provisioned();
 }
 
 void ApplyPage::refresh() {
     const RunController& run = controller().run();
-    const auto failure = run.isBusy() ? std::nullopt : run.failure();
+    const auto failure = run.isBusy() || m_startWhenPainted ? std::nullopt : run.failure();
     const auto& rows = run.progressModel().rows();
     const auto settled = std::count_if(rows.begin(), rows.end(), [](const wizard::StepListModel::Row& row) {
         return row.status == engine::StepStatus::Done || row.status == engine::StepStatus::Skipped;
     });
-    switch (run.phase()) {
+    // Until the run starts, the page already reads as it will when it has: changing the status
+    // line's visibility then would lay the whole page out again (tests/perf/apply_watchdog).
+    switch (m_startWhenPainted ? RunController::Phase::Applying : run.phase()) {
     case RunController::Phase::Applying:
         if (const auto waiting = run.waitingToRetry())
             setMessage(m_status,

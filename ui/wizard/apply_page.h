@@ -26,8 +26,14 @@ public:
     void initializePage() override;
     bool isComplete() const override;
 
+protected:
+    bool event(QEvent* event) override;
+
 private:
+    static constexpr int kStartAfterMs = 100;
+
     void refresh();
+    void startPendingRun();
 
     QTreeView* m_steps;
     QLabel* m_status;
@@ -41,6 +47,7 @@ private:
     SecretOnceBox* m_secret;
     QPlainTextEdit* m_log;
     std::optional<bool> m_announcedComplete;  // what completeChanged last told the wizard
+    bool m_startWhenPainted = false;
 };
 
 }  // namespace dcr::ui

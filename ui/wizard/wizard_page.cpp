@@ -2,6 +2,7 @@
 
 #include "wizard/wizard_controller.h"
 
+#include "wizard/static_text_delegate.h"
 #include "wizard/step_list_model.h"
 
 #include <QHeaderView>
@@ -76,6 +77,7 @@ QTreeView* WizardPage::stepView(const QString& objectName, const QString& access
     view->setObjectName(objectName);
     view->setAccessibleName(accessibleName);
     view->setModel(&model);
+    view->setItemDelegate(new StaticTextDelegate(view));
     view->setRootIsDecorated(false);
     view->setWordWrap(true);
     view->setAlternatingRowColors(true);
