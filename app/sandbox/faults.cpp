@@ -10,6 +10,7 @@ const QMap<QString, FaultRule::Kind>& kindNames() {
                                                       {QStringLiteral("status"), FaultRule::Kind::Status},
                                                       {QStringLiteral("rate_limit"), FaultRule::Kind::RateLimit},
                                                       {QStringLiteral("drop"), FaultRule::Kind::Drop},
+                                                      {QStringLiteral("lost_answer"), FaultRule::Kind::LostAnswer},
                                                       {QStringLiteral("timeout"), FaultRule::Kind::Timeout},
                                                       {QStringLiteral("replication"), FaultRule::Kind::Replication}};
     return names;
@@ -20,7 +21,8 @@ std::optional<FaultRule> FaultRule::fromJson(const QJsonObject& json, QString* e
     FaultRule rule;
     const QString kind = json.value(QStringLiteral("kind")).toString();
     if (!kindNames().contains(kind)) {
-        *error = QStringLiteral("Unknown fault kind '%1' (use latency, status, rate_limit, drop, timeout or replication).").arg(kind);
+        *error = QStringLiteral("Unknown fault kind '%1' (use latency, status, rate_limit, drop, lost_answer, timeout or replication).")
+                     .arg(kind);
         return std::nullopt;
     }
     rule.kind = kindNames().value(kind);
@@ -133,6 +135,10 @@ FaultDecision FaultInjector::decide(const Request& request) {
             break;
         case FaultRule::Kind::Drop:
             decision.drop = true;
+            answered = true;
+            break;
+        case FaultRule::Kind::LostAnswer:
+            decision.loseAnswer = true;
             answered = true;
             break;
         case FaultRule::Kind::Timeout:

@@ -15,13 +15,16 @@ namespace dcr::sandbox {
 //   {"kind":"rate_limit","path":"^/konnect/","count":1,"retry_after":2}
 //   {"kind":"status","status":503,"method":"POST","path":"^/graph/v1.0/applications$","count":2}
 //   {"kind":"drop","count":1}     the connection is closed without an answer
+//   {"kind":"lost_answer","method":"POST","path":"^/graph/v1.0/applications$","count":1}
+//                                 the request is served, its change stays, and then the connection
+//                                 is closed without the answer: a response lost after the commit
 //   {"kind":"timeout","count":1}  the request is never answered
 //   {"kind":"replication","method":"POST","path":"^/graph/v1.0/servicePrincipals$","count":2}
 //                                 the answer of an Entra ID replica that has not yet received the
 //                                 object the request refers to (replicationLagResponse)
 // count: how many matching requests it affects (omitted or -1: all of them).
 struct FaultRule {
-    enum class Kind { Latency, Status, RateLimit, Drop, Timeout, Replication };
+    enum class Kind { Latency, Status, RateLimit, Drop, LostAnswer, Timeout, Replication };
     Kind kind = Kind::Latency;
     QByteArray method;          // empty: any
     QRegularExpression path;    // empty pattern: any
@@ -40,6 +43,7 @@ struct FaultDecision {
     int delayMs = 0;
     std::optional<Response> replacement;  // answer this instead of the real handler
     bool drop = false;
+    bool loseAnswer = false;  // run the real handler, then close the connection instead of answering
     bool hang = false;
     QString applied;  // names of the faults applied, for the request log
 };

@@ -101,6 +101,13 @@ bool SandboxServer::handleRequest(const QHttpServerRequest& qrequest, QTcpSocket
     }
 
     const Response response = fault.replacement ? *fault.replacement : m_router.dispatch(request);
+    if (fault.loseAnswer) {
+        // The handler has run and its change stays: the client must find out by reading the state
+        // again, as after an answer lost on the network once the service had committed.
+        m_log.finish(sequence, 0, fault.applied);
+        socket->abort();
+        return true;
+    }
     if (fault.delayMs <= 0) {
         QHttpServerResponder responder = makeResponder(qrequest, socket);
         writeResponse(responder, response);

@@ -3,6 +3,7 @@
 #include "sandbox/sandbox_fixture.h"
 
 #include <QElapsedTimer>
+#include <QTcpSocket>
 
 namespace {
 
@@ -102,6 +103,132 @@ TEST_F(SandboxServerTest, InvalidFaultDefinitionsAreRefused) {
     EXPECT_EQ(r.status, 400);
     EXPECT_TRUE(r.json().value(QStringLiteral("message")).toString().contains(QStringLiteral("earthquake")));
     EXPECT_TRUE(getJson(QStringLiteral("/_sandbox/faults")).json().value(QStringLiteral("faults")).toArray().isEmpty());
+}
+
+// Graph over real HTTP as the admin, for the faults that must let a write reach the directory.
+class SandboxServerGraphTest : public SandboxServerTest {
+protected:
+    void adjustSeed(dcr::sandbox::Seed& seed) override { seed.autoApproveSignIn = true; }
+
+    void SetUp() override {
+        SandboxServerTest::SetUp();
+        ASSERT_FALSE(HasFatalFailure());
+        const QString login = QStringLiteral("/login/%1/oauth2/v2.0").arg(infoValue("tenant_id"));
+        const QString clientId = QStringLiteral("14d82eec-204b-4c2f-b7e8-296a70dab67e");
+        const QString scope = QStringLiteral("https://graph.microsoft.com/Application.ReadWrite.All");
+        const HttpResult device = postForm(login + QStringLiteral("/devicecode"),
+                                           QUrlQuery{{QStringLiteral("client_id"), clientId}, {QStringLiteral("scope"), scope}});
+        ASSERT_EQ(device.status, 200) << device.body.toStdString();
+        // The seeded sign-in switch approves the device code at its first poll.
+        const QString deviceCode = device.json().value(QStringLiteral("device_code")).toString();
+        const HttpResult token = postForm(login + QStringLiteral("/token"),
+                                          QUrlQuery{{QStringLiteral("grant_type"), QStringLiteral("urn:ietf:params:oauth:grant-type:device_code")},
+                                                    {QStringLiteral("client_id"), clientId},
+                                                    {QStringLiteral("device_code"), deviceCode}});
+        ASSERT_EQ(token.status, 200) << token.body.toStdString();
+        admin = token.json().value(QStringLiteral("access_token")).toString().toLatin1();
+    }
+
+    struct RawResult {
+        bool closed = false;  // the server closed the connection
+        QByteArray received;  // every byte it sent before
+    };
+
+    // Creates an application on a connection of its own, with a bare socket: QNetworkAccessManager
+    // silently re-sends a request (a POST too) whose connection closes before the answer, which
+    // would hide the lost answer and create the object twice.
+    RawResult createApp(const QString& name) {
+        const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("displayName"), name}}).toJson(QJsonDocument::Compact);
+        const QUrl url(base);
+        QTcpSocket socket;
+        RawResult result;
+        QObject::connect(&socket, &QTcpSocket::readyRead, [&] { result.received += socket.readAll(); });
+        socket.connectToHost(url.host(), url.port());
+        socket.write("POST /graph/v1.0/applications HTTP/1.1\r\nHost: " + url.authority().toLatin1() +
+                     "\r\nAuthorization: Bearer " + admin + "\r\nContent-Type: application/json\r\nContent-Length: " +
+                     QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        // Done once the connection is closed or a whole status line and header block has come.
+        EXPECT_TRUE(dcr::test::waitUntil(
+            [&] { return socket.state() == QAbstractSocket::UnconnectedState || result.received.contains("\r\n\r\n"); }, 10000));
+        result.received += socket.readAll();
+        result.closed = socket.state() == QAbstractSocket::UnconnectedState;
+        return result;
+    }
+
+    int appsNamed(const QString& name) {
+        const QString filter = QStringLiteral("displayName eq '%1'").arg(name);
+        const HttpResult r =
+            getJson(QStringLiteral("/graph/v1.0/applications?$filter=") + QString::fromLatin1(QUrl::toPercentEncoding(filter)), admin);
+        EXPECT_EQ(r.status, 200) << r.body.toStdString();
+        return r.json().value(QStringLiteral("value")).toArray().size();
+    }
+
+    // The request log's entries for creating an application.
+    QList<QJsonObject> loggedCreations() {
+        QList<QJsonObject> entries;
+        const QJsonArray requests = getJson(QStringLiteral("/_sandbox/requests")).json().value(QStringLiteral("requests")).toArray();
+        for (const QJsonValue& value : requests) {
+            const QJsonObject entry = value.toObject();
+            if (entry.value(QStringLiteral("method")).toString() == QLatin1String("POST") &&
+                entry.value(QStringLiteral("path")).toString() == QLatin1String("/graph/v1.0/applications"))
+                entries.append(entry);
+        }
+        return entries;
+    }
+
+    QByteArray admin;
+};
+
+TEST_F(SandboxServerGraphTest, LostAnswerCreatesTheObjectButClosesWithoutAnswering) {
+    injectFaults(R"([{"kind":"lost_answer","method":"POST","path":"^/graph/v1.0/applications$"}])");
+    const RawResult lost = createApp(QStringLiteral("Lost answer"));
+    EXPECT_TRUE(lost.closed);
+    EXPECT_TRUE(lost.received.isEmpty()) << lost.received.toStdString();
+    EXPECT_EQ(appsNamed(QStringLiteral("Lost answer")), 1) << "the handler did not run";
+
+    const QList<QJsonObject> logged = loggedCreations();
+    ASSERT_EQ(logged.size(), 1);
+    EXPECT_EQ(logged.first().value(QStringLiteral("status")).toInt(), 0);
+    EXPECT_EQ(logged.first().value(QStringLiteral("fault")).toString(), QStringLiteral("lost_answer"));
+}
+
+TEST_F(SandboxServerGraphTest, LostAnswerCountsDown) {
+    injectFaults(R"([{"kind":"lost_answer","method":"POST","path":"^/graph/v1.0/applications$","count":1}])");
+    const RawResult first = createApp(QStringLiteral("First"));
+    EXPECT_TRUE(first.closed);
+    EXPECT_TRUE(first.received.isEmpty()) << first.received.toStdString();
+    const RawResult second = createApp(QStringLiteral("Second"));
+    EXPECT_TRUE(second.received.startsWith("HTTP/1.1 201")) << second.received.toStdString();
+    EXPECT_EQ(appsNamed(QStringLiteral("First")), 1);
+    EXPECT_EQ(appsNamed(QStringLiteral("Second")), 1);
+    EXPECT_EQ(getJson(QStringLiteral("/_sandbox/faults")).json().value(QStringLiteral("faults")).toArray().first().toObject()
+                  .value(QStringLiteral("count")).toInt(), 0);
+}
+
+TEST_F(SandboxServerTest, LostAnswerRulesRoundTripThroughTheControlEndpoint) {
+    injectFaults(R"([{"kind":"lost_answer","method":"post","path":"^/graph/v1.0/applications$","count":1}])");
+    const QJsonArray faults = getJson(QStringLiteral("/_sandbox/faults")).json().value(QStringLiteral("faults")).toArray();
+    ASSERT_EQ(faults.size(), 1);
+    EXPECT_EQ(faults.first().toObject(), (QJsonObject{{QStringLiteral("kind"), QStringLiteral("lost_answer")},
+                                                      {QStringLiteral("method"), QStringLiteral("POST")},
+                                                      {QStringLiteral("path"), QStringLiteral("^/graph/v1.0/applications$")},
+                                                      {QStringLiteral("count"), 1}}));
+}
+
+TEST_F(SandboxServerTest, InvalidLostAnswerRulesAreRefusedAndTheRulesInForceStay) {
+    injectFaults(R"([{"kind":"lost_answer","method":"POST","path":"^/graph/v1.0/applications$"}])");
+    const HttpResult badPath = send("POST", QStringLiteral("/_sandbox/faults"), R"([{"kind":"lost_answer","path":"(unclosed"}])",
+                                    {{"Content-Type", "application/json"}});
+    EXPECT_EQ(badPath.status, 400);
+    EXPECT_TRUE(badPath.json().value(QStringLiteral("message")).toString().contains(QStringLiteral("Invalid path pattern")));
+    const HttpResult unknown = send("POST", QStringLiteral("/_sandbox/faults"), R"([{"kind":"lost-answer"}])",
+                                    {{"Content-Type", "application/json"}});
+    EXPECT_EQ(unknown.status, 400);
+    EXPECT_TRUE(unknown.json().value(QStringLiteral("message")).toString().contains(QStringLiteral("lost_answer")))
+        << "the list of kinds in the error names the new one";
+    const QJsonArray faults = getJson(QStringLiteral("/_sandbox/faults")).json().value(QStringLiteral("faults")).toArray();
+    ASSERT_EQ(faults.size(), 1);
+    EXPECT_EQ(faults.first().toObject().value(QStringLiteral("path")).toString(), QStringLiteral("^/graph/v1.0/applications$"));
 }
 
 TEST_F(SandboxServerTest, TheRequestLogRedactsSecrets) {
