@@ -100,6 +100,7 @@ GraphApplication GraphApplication::fromJson(const QJsonObject& json) {
     }
     a.isFallbackPublicClient = json.value(QLatin1String("isFallbackPublicClient")).toBool();
     a.publicClientRedirectUris = strings(json.value(QLatin1String("publicClient")).toObject().value(QLatin1String("redirectUris")));
+    a.tags = strings(json.value(QLatin1String("tags")));
     return a;
 }
 

@@ -34,6 +34,7 @@ struct GraphApplication {
     QList<GraphPasswordCredential> passwordCredentials;
     bool isFallbackPublicClient = false;
     QStringList publicClientRedirectUris;
+    QStringList tags;
     static GraphApplication fromJson(const QJsonObject& json);
 };
 

@@ -120,6 +120,7 @@ KonnectDcrProvider KonnectDcrProvider::fromJson(const QJsonObject& json) {
     p.issuer = str(json, "issuer");
     p.initialClientId = str(json.value(QLatin1String("dcr_config")).toObject(), "initial_client_id");
     p.active = json.value(QLatin1String("active")).toBool();
+    p.labels = json.value(QLatin1String("labels")).toObject();
     return p;
 }
 
@@ -138,6 +139,7 @@ KonnectAuthStrategy KonnectAuthStrategy::fromJson(const QJsonObject& json) {
     s.credentialClaim = strings(oidc.value(QLatin1String("credential_claim")));
     s.scopes = strings(oidc.value(QLatin1String("scopes")));
     s.authMethods = strings(oidc.value(QLatin1String("auth_methods")));
+    s.labels = json.value(QLatin1String("labels")).toObject();
     return s;
 }
 
@@ -192,6 +194,8 @@ void KonnectClient::createDcrProvider(const DcrProviderSpec& spec, Callback<Konn
     // The spec allows no empty display name; without one Konnect shows the name.
     if (!spec.displayName.isEmpty())
         body.insert(QStringLiteral("display_name"), spec.displayName);
+    if (!spec.labels.isEmpty())
+        body.insert(QStringLiteral("labels"), spec.labels);
     HttpRequest r = request("POST", m_base, QStringLiteral("/v2/dcr-providers"));
     r.setJsonBody(QJsonDocument(body));
     m_http.send(r, deliver(this, std::move(done), providerFromResponse));
@@ -258,6 +262,8 @@ void KonnectClient::createAuthStrategy(const AuthStrategySpec& spec, Callback<Ko
                      {QStringLiteral("configs"), QJsonObject{{QStringLiteral("openid-connect"), oidc}}}};
     if (!spec.dcrProviderId.isEmpty())
         body.insert(QStringLiteral("dcr_provider_id"), spec.dcrProviderId);
+    if (!spec.labels.isEmpty())
+        body.insert(QStringLiteral("labels"), spec.labels);
     HttpRequest r = request("POST", m_base, QStringLiteral("/v2/application-auth-strategies"));
     r.setJsonBody(QJsonDocument(body));
     m_http.send(r, deliver(this, std::move(done), [](const HttpResponse& response) {

@@ -19,6 +19,7 @@ struct KonnectOrganization {
 
 struct KonnectDcrProvider {
     QString id, name, displayName, providerType, issuer, initialClientId;
+    QJsonObject labels;
     bool active = false;
     static KonnectDcrProvider fromJson(const QJsonObject& json);
 };
@@ -31,6 +32,7 @@ struct KonnectVerifyResult {
 struct KonnectAuthStrategy {
     QString id, name, displayName, strategyType, dcrProviderId, issuer;
     QStringList credentialClaim, scopes, authMethods;
+    QJsonObject labels;
     static KonnectAuthStrategy fromJson(const QJsonObject& json);
 };
 
@@ -50,11 +52,13 @@ struct KonnectPublication {
 
 struct DcrProviderSpec {
     QString name, displayName, issuer, initialClientId, initialClientSecret;
+    QJsonObject labels;  // sent when the provider is created
 };
 
 struct AuthStrategySpec {
     QString name, displayName, issuer, dcrProviderId;
     QStringList credentialClaim, scopes, authMethods;
+    QJsonObject labels;  // sent when the strategy is created
 };
 
 // Typed Kong Konnect calls the setup needs (application-auth-strategies v2, api-builder v3,

@@ -473,6 +473,12 @@ Error Error::network(QNetworkReply::NetworkError error, const QString& detail) {
         e = make(QStringLiteral("network.closed"), tr("The server closed the connection without answering."),
                  tr("Retry in a moment; if it keeps happening, check for a proxy or firewall in between."), true);
         break;
+    case QNetworkReply::ContentReSendError:
+        // A request that must not be sent twice lost its connection before the answer came.
+        e = make(QStringLiteral("network.answer_lost"),
+                 tr("The connection closed before the service answered, so it may have done what was asked."),
+                 tr("Retry: the setup first looks for what already exists, so nothing is made twice."), true);
+        break;
     case QNetworkReply::HostNotFoundError:
         e = make(QStringLiteral("network.host_not_found"), tr("The server's name could not be resolved."),
                  tr("Check the address, the region or cloud in the profile, and this computer's network connection."));

@@ -15,6 +15,8 @@
 #include <QSslError>
 #include <QTimer>
 
+#include <algorithm>
+#include <cstring>
 #include <mutex>
 #include <utility>
 
@@ -58,8 +60,36 @@ bool sameOrigin(const QUrl& a, const QUrl& b) {
            && a.port(443) == b.port(443);
 }
 
-QNetworkReply* dispatch(QNetworkAccessManager* network, const QNetworkRequest& request, const QByteArray& method,
-                        const QByteArray& body) {
+// A request body that can be read only once. QNetworkAccessManager sends a request again by
+// itself when the connection closes before any answer, a POST too: a create whose answer was
+// lost would then be made twice. Qt must rewind the body to send it again; this one cannot be
+// rewound, so the reply fails with ContentReSendError instead and the step decides, finding
+// first what exists.
+class OneShotBody : public QIODevice {
+public:
+    OneShotBody(QByteArray data, QObject* parent) : QIODevice(parent), m_data(std::move(data)) { open(QIODevice::ReadOnly); }
+    bool isSequential() const override { return true; }
+    qint64 bytesAvailable() const override { return m_data.size() - m_read + QIODevice::bytesAvailable(); }
+    qint64 size() const override { return m_data.size(); }
+
+protected:
+    qint64 readData(char* out, qint64 max) override {
+        const qint64 n = std::min<qint64>(max, m_data.size() - m_read);
+        if (n <= 0)
+            return -1;
+        memcpy(out, m_data.constData() + m_read, n);
+        m_read += n;
+        return n;
+    }
+    qint64 writeData(const char*, qint64) override { return -1; }
+
+private:
+    QByteArray m_data;
+    qint64 m_read = 0;
+};
+
+QNetworkReply* dispatch(QNetworkAccessManager* network, QNetworkRequest request, const QByteArray& method, const QByteArray& body,
+                        bool repeatable) {
     // The dedicated calls send no body and no Content-Length; everything else goes as sent.
     if (body.isEmpty()) {
         if (method == "GET")
@@ -69,7 +99,14 @@ QNetworkReply* dispatch(QNetworkAccessManager* network, const QNetworkRequest& r
         if (method == "DELETE")
             return network->deleteResource(request);
     }
-    return network->sendCustomRequest(request, method, body);
+    if (repeatable || body.isEmpty())
+        return network->sendCustomRequest(request, method, body);
+    request.setAttribute(QNetworkRequest::DoNotBufferUploadDataAttribute, true);
+    request.setHeader(QNetworkRequest::ContentLengthHeader, body.size());
+    auto* once = new OneShotBody(body, nullptr);
+    QNetworkReply* reply = network->sendCustomRequest(request, method, once);
+    once->setParent(reply);
+    return reply;
 }
 
 }  // namespace
@@ -235,7 +272,7 @@ void HttpClient::startAttempt(quint64 id) {
             qCDebug(lcHttp).noquote() << "  " << clipped(redactBody(r.contentType, r.body));
     }
 
-    QNetworkReply* reply = dispatch(m_network, request, r.method, r.body);
+    QNetworkReply* reply = dispatch(m_network, request, r.method, r.body, r.isIdempotent());
     p.reply = reply;
     p.hop = r.url;
     connect(reply, &QNetworkReply::redirected, this, [this, id, reply](const QUrl& target) {

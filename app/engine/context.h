@@ -3,6 +3,7 @@
 #include "profile/profile.h"
 
 #include <QHash>
+#include <QSet>
 #include <QJsonObject>
 #include <QString>
 
@@ -42,6 +43,15 @@ public:
     QString graphResource = QStringLiteral("https://graph.microsoft.com");
     // How long to keep retrying what only fails until Entra ID has replicated new credentials.
     int replicationBudgetMs = 180000;
+
+    // What this setup creates carries this tag (a Graph tag, a Konnect label): an object whose
+    // create request was answered after the run was cut short, or whose answer was lost, is then
+    // still known as this setup's own when the run resumes, and cleanup deletes it. Kept in the
+    // saved state from before the first request.
+    QString creationTag;
+    // The steps whose objects this setup created (from the saved state and this run): what belongs
+    // to such an object (an app's secret, its service principal) is this setup's too.
+    QSet<QString> createdSteps;
 
     QString output(const QString& key) const { return outputs.value(key).toString(); }
     void setSecret(const QString& key, const QString& value) { m_secrets.insert(key, value); }

@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QRandomGenerator>
 #include <QSaveFile>
 #include <QStandardPaths>
 
@@ -31,6 +32,7 @@ bool RunState::exists() const { return QFileInfo::exists(m_filePath); }
 bool RunState::load(QString* error) {
     steps.clear();
     outputs = {};
+    creationTag.clear();
     QFile file(m_filePath);
     if (!file.exists())
         return true;
@@ -46,6 +48,7 @@ bool RunState::load(QString* error) {
         return false;
     }
     profileName = root.value(QStringLiteral("profile")).toString();
+    creationTag = root.value(QStringLiteral("creation_tag")).toString();
     outputs = root.value(QStringLiteral("outputs")).toObject();
     const QJsonObject recorded = root.value(QStringLiteral("steps")).toObject();
     for (auto it = recorded.begin(); it != recorded.end(); ++it) {
@@ -70,6 +73,7 @@ bool RunState::save(QString* error) const {
     }
     const QJsonObject root{{QStringLiteral("version"), kStateVersion},
                            {QStringLiteral("profile"), profileName},
+                           {QStringLiteral("creation_tag"), creationTag},
                            {QStringLiteral("saved_at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
                            {QStringLiteral("outputs"), outputs},
                            {QStringLiteral("steps"), recorded}};
@@ -91,9 +95,17 @@ bool RunState::save(QString* error) const {
     return true;
 }
 
+QString RunState::newCreationTag() {
+    // 96 random bits: no two setups, on any machine, tag their objects alike.
+    quint32 words[3];
+    QRandomGenerator::system()->fillRange(words);
+    return QByteArray(reinterpret_cast<const char*>(words), sizeof words).toHex();
+}
+
 bool RunState::remove(QString* error) {
     steps.clear();
     outputs = {};
+    creationTag.clear();
     if (!exists() || QFile::remove(m_filePath))
         return true;
     *error = tr("Cannot remove %1.").arg(m_filePath);

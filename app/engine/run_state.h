@@ -31,7 +31,11 @@ public:
     bool save(QString* error) const;
     bool remove(QString* error);
 
+    // A fresh random tag for the objects a setup creates (see Context::creationTag).
+    static QString newCreationTag();
+
     QString profileName;
+    QString creationTag;
     QMap<QString, StepRecord> steps;
     QJsonObject outputs;
 

@@ -55,7 +55,13 @@ void Runner::start(Mode mode) {
     if (m_state && mode != Mode::DryRun) {
         merge(m_context.outputs, m_state->outputs);
         m_state->profileName = m_context.profile.name;
+        m_context.createdSteps.clear();
+        for (auto it = m_state->steps.cbegin(); it != m_state->steps.cend(); ++it)
+            if (it->created)
+                m_context.createdSteps.insert(it.key());
     }
+    if (mode == Mode::Apply)
+        adoptCreationTag();
     if (mode == Mode::Cleanup) {
         startCleanup();
         return;
@@ -71,6 +77,21 @@ void Runner::start(Mode mode) {
         }
     }
     schedule();
+}
+
+void Runner::adoptCreationTag() {
+    if (m_state && m_state->creationTag.isEmpty()) {
+        m_state->creationTag = RunState::newCreationTag();
+        // Saved before any request: a create cut short must find its tag again on resume. Should
+        // this fail, the first step's own save reports it before anything more is created.
+        QString error;
+        if (!m_state->save(&error))
+            qWarning("dcr.engine: %s", qPrintable(error));
+    }
+    if (m_state)
+        m_context.creationTag = m_state->creationTag;
+    else if (m_context.creationTag.isEmpty())
+        m_context.creationTag = RunState::newCreationTag();
 }
 
 void Runner::retry() {
@@ -196,6 +217,8 @@ void Runner::record(const Step& step, const StepResult& result, StepStatus statu
     // Once created by this tool, always created by this tool: a later run adopting the same object
     // must not make cleanup forget it.
     r.created = r.created || (result.ok() && result.outcome == Outcome::Created);
+    if (r.created)
+        m_context.createdSteps.insert(step.id);
     if (result.ok()) {
         r.outcome = outcomeName(result.outcome);
         r.summary = result.summary;

@@ -42,6 +42,7 @@ signals:
     void finished(bool ok);
 
 private:
+    void adoptCreationTag();
     void schedule();
     void launch(int index);
     void complete(int index, const StepResult& result);

@@ -704,6 +704,14 @@
         <source>If a TLS-inspecting proxy or a private certificate authority is in between, install its CA certificate in the system&apos;s store (update-ca-certificates); otherwise check the address and the system clock.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The connection closed before the service answered, so it may have done what was asked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retry: the setup first looks for what already exists, so nothing is made twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>dcr::HttpAttempt</name>
@@ -1571,6 +1579,18 @@
     </message>
     <message>
         <source>Would register and delete a test application.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Found the app &apos;%1&apos; that this setup registered before it was interrupted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Found the DCR provider &apos;%1&apos; that this setup created before it was interrupted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Found the auth strategy &apos;%1&apos; that this setup created before it was interrupted.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

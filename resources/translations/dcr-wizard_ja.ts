@@ -704,6 +704,14 @@
         <source>If a TLS-inspecting proxy or a private certificate authority is in between, install its CA certificate in the system&apos;s store (update-ca-certificates); otherwise check the address and the system clock.</source>
         <translation>途中に TLS を検査するプロキシやプライベート認証局がある場合は、その CA 証明書をシステムのストアにインストールしてください (update-ca-certificates)。そうでなければ、アドレスとシステムの時計を確認してください。</translation>
     </message>
+    <message>
+        <source>The connection closed before the service answered, so it may have done what was asked.</source>
+        <translation>サービスが応答する前に接続が閉じられました。要求された処理は実行済みの可能性があります。</translation>
+    </message>
+    <message>
+        <source>Retry: the setup first looks for what already exists, so nothing is made twice.</source>
+        <translation>再試行してください。セットアップはまず既存のものを探すため、二重に作成されることはありません。</translation>
+    </message>
 </context>
 <context>
     <name>dcr::HttpAttempt</name>
@@ -1570,6 +1578,18 @@
     <message>
         <source>Would register and delete a test application.</source>
         <translation>テスト アプリケーションを登録してから削除します。</translation>
+    </message>
+    <message>
+        <source>Found the app &apos;%1&apos; that this setup registered before it was interrupted.</source>
+        <translation>中断される前にこのセットアップが登録したアプリ &apos;%1&apos; が見つかりました。</translation>
+    </message>
+    <message>
+        <source>Found the DCR provider &apos;%1&apos; that this setup created before it was interrupted.</source>
+        <translation>中断される前にこのセットアップが作成した DCR プロバイダー &apos;%1&apos; が見つかりました。</translation>
+    </message>
+    <message>
+        <source>Found the auth strategy &apos;%1&apos; that this setup created before it was interrupted.</source>
+        <translation>中断される前にこのセットアップが作成した認証戦略 &apos;%1&apos; が見つかりました。</translation>
     </message>
 </context>
 <context>

@@ -77,7 +77,7 @@ protected:
 
     DcrProviderSpec providerSpec(const InitialClient& client, const QString& name = QStringLiteral("Azure DCR Provider")) const {
         // The trailing slash v1 tokens carry in iss, which Konnect must not get.
-        return {name, QStringLiteral("Azure (Contoso)"), tenantIssuer + QLatin1Char('/'), client.appId, client.secret};
+        return {name, QStringLiteral("Azure (Contoso)"), tenantIssuer + QLatin1Char('/'), client.appId, client.secret, {}};
     }
 
     KonnectDcrProvider createProvider(const DcrProviderSpec& spec) {

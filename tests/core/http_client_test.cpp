@@ -280,6 +280,36 @@ TEST_F(HttpClientTest, PostIsNotRepeatedAfterAServerErrorUnlessMarkedSafe) {
     EXPECT_EQ(again.requests.size(), 2);
 }
 
+// Qt's HTTP stack sends a request again by itself when the connection closes before an answer;
+// a create whose answer was lost must not be made twice, so a POST is sent once and fails.
+TEST_F(HttpClientTest, APostWhoseAnswerIsLostIsSentOnceAndFails) {
+    CannedServer server({CannedServer::close(), CannedServer::answer(201, R"({"id":"2"})")});
+    HttpRequest request = get(server.url("/graph/v1.0/applications"), ErrorFlavor::Graph);
+    request.method = "POST";
+    const QByteArray body = R"({"displayName":"Kong Dev Portal DCR"})";
+    request.setJsonBody(QJsonDocument::fromJson(body));
+    const auto outcome = run(request);
+    ASSERT_TRUE(outcome);
+    ASSERT_TRUE(outcome->error);
+    EXPECT_EQ(outcome->response.status, 0);
+    EXPECT_EQ(outcome->error->code, "network.answer_lost");
+    EXPECT_TRUE(outcome->error->retryable);
+    ASSERT_EQ(server.requests.size(), 1) << "the POST was sent again";
+    EXPECT_TRUE(server.requests[0].endsWith(QJsonDocument::fromJson(body).toJson(QJsonDocument::Compact)));
+    EXPECT_TRUE(server.requests[0].contains("Content-Length: " + QByteArray::number(QJsonDocument::fromJson(body).toJson(QJsonDocument::Compact).size())));
+
+    // What may be repeated still is, with its body each time.
+    CannedServer again({CannedServer::close(), CannedServer::answer(200, R"({"id":"2"})")});
+    request.url = again.url("/graph/v1.0/applications/2");
+    request.method = "PATCH";
+    const auto repeated = run(request);
+    ASSERT_TRUE(repeated);
+    EXPECT_FALSE(repeated->error);
+    ASSERT_GE(again.requests.size(), 2);
+    EXPECT_EQ(again.requests.first().mid(again.requests.first().indexOf("\r\n\r\n")),
+              again.requests.last().mid(again.requests.last().indexOf("\r\n\r\n")));
+}
+
 TEST_F(HttpClientTest, ReplicationRuleRetriesNoBackingApplicationObject) {
     const QByteArray notYet = R"({"error":{"code":"Request_BadRequest","message":"The appId 'a1' of the service principal does not reference a valid application object.","details":[{"target":"appId","code":"NoBackingApplicationObject"}]}})";
     CannedServer server({CannedServer::answer(400, notYet), CannedServer::answer(400, notYet),

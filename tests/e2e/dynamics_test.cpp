@@ -211,6 +211,23 @@ TEST_F(DynamicsUnattendedTest, AnInterruptedRunResumesWithoutMakingASecondApp) {
     EXPECT_TRUE(list(azure(), "applications").isEmpty());
 }
 
+TEST_F(DynamicsUnattendedTest, AnAppWhoseCreationWasNeverAnsweredIsStillThisSetupsOwn) {
+    startSandbox();
+    // Entra ID registers the app, but its answer never arrives.
+    http("POST", QStringLiteral("/_sandbox/faults"), R"([{"kind":"lost_answer","method":"POST","path":"^/graph/v1.0/applications$","count":1}])");
+    const WizardRun interrupted = wizard();
+    ASSERT_NE(interrupted.exitCode, 0) << interrupted.err.toStdString();
+    EXPECT_EQ(interrupted.step(QStringLiteral("dynamics.app")).value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
+    EXPECT_EQ(list(azure(), "applications").size(), 1) << "sent once, made once";
+
+    const WizardRun resumed = wizard({QStringLiteral("--resume")});
+    ASSERT_EQ(resumed.exitCode, 0) << resumed.err.toStdString();
+    EXPECT_EQ(resumed.step(QStringLiteral("dynamics.app")).value(QStringLiteral("outcome")).toString(), QStringLiteral("created"));
+    expectTheRegistration();
+    ASSERT_EQ(wizard({QStringLiteral("--cleanup")}).exitCode, 0);
+    EXPECT_TRUE(list(azure(), "applications").isEmpty());
+}
+
 TEST_F(DynamicsUnattendedTest, ATenantWithoutDynamicsIsToldSoAndNothingIsCreated) {
     seed.insert(QStringLiteral("dynamics_crm"), false);
     startSandbox();

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <QFile>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -225,6 +226,59 @@ TEST_F(RunnerTest, AdoptingWhatAnEarlierRunCreatedKeepsItCleanable) {
     bool ok = false;
     ASSERT_TRUE(run(second, Runner::Mode::Apply, &ok));
     EXPECT_TRUE(state.steps.value(QStringLiteral("app")).created);
+}
+
+// The tag a setup puts on what it creates is on disk before its first request, stays the same
+// when the run resumes in a new process, and goes with the state once everything is cleaned up.
+TEST_F(RunnerTest, TheCreationTagIsSavedBeforeTheFirstStepAndKeptAcrossResumes) {
+    QString tagOnDiskWhenTheStepRan;
+    QSet<QString> createdWhenBRan;
+    Step a = rec.step(QStringLiteral("a"), {});
+    const StepAction applyA = a.apply;
+    a.apply = [&, applyA](Context& ctx, StepDone done) {
+        RunState onDisk(statePath());
+        QString error;
+        EXPECT_TRUE(onDisk.load(&error)) << error.toStdString();
+        tagOnDiskWhenTheStepRan = onDisk.creationTag;
+        EXPECT_EQ(ctx.creationTag, onDisk.creationTag);
+        applyA(ctx, done);
+    };
+    Step b = rec.step(QStringLiteral("b"), {QStringLiteral("a")});
+    const StepAction applyB = b.apply;
+    b.apply = [&, applyB](Context& ctx, StepDone done) {
+        createdWhenBRan = ctx.createdSteps;
+        applyB(ctx, done);
+    };
+    rec.failuresLeft[QStringLiteral("b")] = 1;
+    {
+        Context ctx(profile);
+        RunState state(statePath());
+        Runner runner({a, b}, ctx, &state);
+        bool ok = true;
+        ASSERT_TRUE(run(runner, Runner::Mode::Apply, &ok));
+        EXPECT_FALSE(ok);
+    }
+    EXPECT_EQ(tagOnDiskWhenTheStepRan.size(), 24);
+    EXPECT_EQ(createdWhenBRan, QSet<QString>{QStringLiteral("a")});
+
+    Context ctx(profile);
+    RunState state(statePath());
+    QString error;
+    ASSERT_TRUE(state.load(&error));
+    EXPECT_EQ(state.creationTag, tagOnDiskWhenTheStepRan);
+    Runner resumed({a, b}, ctx, &state);
+    bool ok = false;
+    createdWhenBRan.clear();
+    ASSERT_TRUE(run(resumed, Runner::Mode::Apply, &ok));
+    EXPECT_TRUE(ok);
+    EXPECT_EQ(ctx.creationTag, tagOnDiskWhenTheStepRan);
+    EXPECT_EQ(createdWhenBRan, QSet<QString>{QStringLiteral("a")}) << "what the first process created is known to the second";
+    EXPECT_NE(RunState::newCreationTag(), RunState::newCreationTag());
+
+    Runner cleaner(resumed.plan(), ctx, &state);
+    ASSERT_TRUE(run(cleaner, Runner::Mode::Cleanup, &ok));
+    EXPECT_TRUE(state.creationTag.isEmpty());
+    EXPECT_FALSE(QFile::exists(statePath()));
 }
 
 TEST_F(RunnerTest, DryRunInspectsAndSavesNothing) {

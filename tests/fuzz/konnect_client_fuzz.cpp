@@ -16,9 +16,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                           [] { return QStringLiteral("kpat_token"); });
     const QString id = QStringLiteral("5f1e0d2c-3b4a-4c5d-8e9f-0a1b2c3d4e5f");
     const DcrProviderSpec provider{QStringLiteral("azure-dcr"), QStringLiteral("Azure DCR"), QStringLiteral("https://sts.windows.net/") + id,
-                                   id, QStringLiteral("secret")};
+                                   id, QStringLiteral("secret"), {}};
     const AuthStrategySpec strategy{QStringLiteral("azure-dcr"), QStringLiteral("Azure AD"), QStringLiteral("https://sts.windows.net/") + id, id,
-                                    {QStringLiteral("appid")}, {QStringLiteral("openid")}, {QStringLiteral("client_credentials")}};
+                                    {QStringLiteral("appid")}, {QStringLiteral("openid")}, {QStringLiteral("client_credentials")}, {}};
 
     switch (in.call % 14) {
     case 0:

@@ -8,6 +8,7 @@
 #include "core/http_client.h"
 #include "engine/blueprints/kong_dcr_azure.h"
 #include "engine/context.h"
+#include "engine/creation_tag.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -20,6 +21,8 @@
 namespace dcr::engine {
 
 namespace {
+
+constexpr char kAppStepId[] = "dynamics.app";
 
 QString tr(const char* text, const char* disambiguation = nullptr, int n = -1) {
     // The namespace: the context lupdate files the free functions' tr() under.
@@ -145,7 +148,8 @@ void appStep(Context& ctx, StepDone done, bool dryRun) {
                                    {QStringLiteral("signInAudience"), want.signInAudience},
                                    {QStringLiteral("publicClient"), QJsonObject{{QStringLiteral("redirectUris"), QJsonArray{want.redirectUri}}}},
                                    {QStringLiteral("isFallbackPublicClient"), true},
-                                   {QStringLiteral("requiredResourceAccess"), access}};
+                                   {QStringLiteral("requiredResourceAccess"), access},
+                                   {QStringLiteral("tags"), QJsonArray{creationGraphTag(ctx)}}};
             ctx.services.graph->createApplication(body, [done, name](const Result<GraphApplication>& created) {
                 if (failed(created, done))
                     return;
@@ -156,10 +160,13 @@ void appStep(Context& ctx, StepDone done, bool dryRun) {
         }
         const GraphApplication app = apps.first();
         const QJsonObject ids{{keys::kAppObjectId, app.id}, {keys::kAppId, app.appId}};
+        // Registered by this setup in a run cut short before it could record it.
+        const bool ours = !dryRun && createdButNotRecorded(app.tags, ctx, QLatin1String(kAppStepId));
         QStringList changes;
         const QJsonObject patch = patchFor(ctx, app, &changes);
         if (patch.isEmpty()) {
-            done(StepResult::done(Outcome::Adopted, tr("The app '%1' already exists as asked (client ID %2).").arg(name, app.appId), ids));
+            done(ours ? StepResult::done(Outcome::Created, tr("Found the app '%1' that this setup registered before it was interrupted.").arg(name), ids)
+                      : StepResult::done(Outcome::Adopted, tr("The app '%1' already exists as asked (client ID %2).").arg(name, app.appId), ids));
             return;
         }
         const QString list = changes.join(QStringLiteral(", "));
@@ -167,10 +174,10 @@ void appStep(Context& ctx, StepDone done, bool dryRun) {
             done(StepResult::done(Outcome::WouldUpdate, tr("Would correct the app '%1': %2.").arg(name, list), ids));
             return;
         }
-        ctx.services.graph->updateApplication(app.id, patch, [done, name, list, ids](const Result<Nothing>& updated) {
+        ctx.services.graph->updateApplication(app.id, patch, [done, name, list, ids, ours](const Result<Nothing>& updated) {
             if (failed(updated, done))
                 return;
-            done(StepResult::done(Outcome::Updated, tr("Corrected the app '%1': %2.").arg(name, list), ids));
+            done(StepResult::done(ours ? Outcome::Created : Outcome::Updated, tr("Corrected the app '%1': %2.").arg(name, list), ids));
         });
     });
 }
@@ -426,7 +433,7 @@ Plan dynamicsClientPlan(const DynamicsTargets& targets) {
     resource.apply = resource.inspect = resourceStep;
     plan << resource;
 
-    Step app = makeStep("dynamics.app", tr("Register the client application"),
+    Step app = makeStep(kAppStepId, tr("Register the client application"),
                         tr("Finds or creates the app registration: supported account types, the mobile and desktop redirect URI, "
                            "'Allow public client flows' on, and the Dynamics CRM permission user_impersonation."),
                         {tenant.id, resource.id});

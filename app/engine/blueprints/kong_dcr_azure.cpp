@@ -8,6 +8,7 @@
 #include "clients/token_client.h"
 #include "core/http_client.h"
 #include "engine/context.h"
+#include "engine/creation_tag.h"
 #include "secrets/secret_store.h"
 
 #include <QCoreApplication>
@@ -25,6 +26,10 @@ namespace {
 const QString kGraphAppId = QStringLiteral("00000003-0000-0000-c000-000000000000");
 // Marks, in memory, that this run made a new secret: the DCR provider must then get it.
 const QString kSecretIsNew = QStringLiteral("client_secret_is_new");
+constexpr char kAppStepId[] = "azure.app";
+constexpr char kSecretStepId[] = "azure.client-secret";
+constexpr char kProviderStepId[] = "konnect.dcr-provider";
+constexpr char kStrategyStepId[] = "konnect.auth-strategy";
 
 QString tr(const char* text, const char* disambiguation = nullptr, int n = -1) {
     // The namespace: the context lupdate files the free functions' tr() under.
@@ -166,7 +171,8 @@ void appStep(Context& ctx, StepDone done, bool dryRun) {
             }
             const QJsonObject body{{QStringLiteral("displayName"), name},
                                    {QStringLiteral("signInAudience"), QStringLiteral("AzureADMyOrg")},
-                                   {QStringLiteral("requiredResourceAccess"), wanted}};
+                                   {QStringLiteral("requiredResourceAccess"), wanted},
+                                   {QStringLiteral("tags"), QJsonArray{creationGraphTag(ctx)}}};
             ctx.services.graph->createApplication(body, [done, name](const Result<GraphApplication>& created) {
                 if (failed(created, done))
                     return;
@@ -178,9 +184,12 @@ void appStep(Context& ctx, StepDone done, bool dryRun) {
         }
         const GraphApplication app = apps.first();
         const QJsonObject ids{{keys::kAppObjectId, app.id}, {keys::kAppId, app.appId}};
+        // Registered by this setup in a run cut short before it could record it.
+        const bool ours = !dryRun && createdButNotRecorded(app.tags, ctx, QLatin1String(kAppStepId));
         QJsonArray merged;
         if (!mergeRequiredAccess(app.requiredResourceAccess, wanted, &merged)) {
-            done(StepResult::done(Outcome::Adopted, tr("The app '%1' already exists with the right permissions.").arg(name), ids));
+            done(ours ? StepResult::done(Outcome::Created, tr("Found the app '%1' that this setup registered before it was interrupted.").arg(name), ids)
+                      : StepResult::done(Outcome::Adopted, tr("The app '%1' already exists with the right permissions.").arg(name), ids));
             return;
         }
         if (dryRun) {
@@ -188,10 +197,10 @@ void appStep(Context& ctx, StepDone done, bool dryRun) {
             return;
         }
         ctx.services.graph->updateApplication(app.id, {{QStringLiteral("requiredResourceAccess"), merged}},
-                                              [done, name, ids](const Result<Nothing>& updated) {
+                                              [done, name, ids, ours](const Result<Nothing>& updated) {
                                                   if (failed(updated, done))
                                                       return;
-                                                  done(StepResult::done(Outcome::Updated,
+                                                  done(StepResult::done(ours ? Outcome::Created : Outcome::Updated,
                                                                         tr("Added the missing Microsoft Graph permissions to '%1'.").arg(name), ids));
                                               });
     });
@@ -338,7 +347,11 @@ void secretStep(Context& ctx, StepDone done, bool dryRun) {
         }
         if (usable) {
             ctx.setSecret(keys::kClientSecret, stored.value);
-            done(StepResult::done(Outcome::Adopted, tr("Using the app's client secret from the keychain."),
+            // The secret of an app this setup registered is this setup's too, even when the run
+            // that made it was cut short before recording it: cleanup then forgets it as well.
+            const bool ours = !dryRun && ctx.createdSteps.contains(QLatin1String(kAppStepId)) &&
+                              !ctx.createdSteps.contains(QLatin1String(kSecretStepId));
+            done(StepResult::done(ours ? Outcome::Created : Outcome::Adopted, tr("Using the app's client secret from the keychain."),
                                   {{keys::kSecretStorage, QStringLiteral("keychain")}}));
             return;
         }
@@ -387,6 +400,7 @@ DcrProviderSpec providerSpec(const Context& ctx, const QString& secret) {
     spec.issuer = Profile::issuerFor(ctx.output(keys::kTenantId));
     spec.initialClientId = ctx.output(keys::kAppId);
     spec.initialClientSecret = secret;
+    spec.labels = creationLabels(ctx);
     return spec;
 }
 
@@ -405,8 +419,12 @@ void providerStep(Context& ctx, StepDone done, bool dryRun) {
         }
         const bool differs = existing && (existing->issuer != issuer || existing->initialClientId != ctx.output(keys::kAppId) ||
                                           ctx.hasSecret(kSecretIsNew));
+        // Created by this setup in a run cut short before it could record it.
+        const bool ours = !dryRun && existing && createdButNotRecorded(existing->labels, ctx, QLatin1String(kProviderStepId));
         if (existing && !differs) {
-            done(StepResult::done(Outcome::Adopted, tr("The DCR provider '%1' already uses this app.").arg(name), {{keys::kProviderId, existing->id}}));
+            done(ours ? StepResult::done(Outcome::Created, tr("Found the DCR provider '%1' that this setup created before it was interrupted.").arg(name),
+                                         {{keys::kProviderId, existing->id}})
+                      : StepResult::done(Outcome::Adopted, tr("The DCR provider '%1' already uses this app.").arg(name), {{keys::kProviderId, existing->id}}));
             return;
         }
         if (dryRun) {
@@ -415,7 +433,7 @@ void providerStep(Context& ctx, StepDone done, bool dryRun) {
                           : StepResult::done(Outcome::WouldCreate, tr("Would create the DCR provider '%1' (issuer %2).").arg(name, issuer)));
             return;
         }
-        obtainSecret(ctx, [&ctx, done, existing, name, issuer](std::optional<QString> secret) {
+        obtainSecret(ctx, [&ctx, done, existing, name, issuer, ours](std::optional<QString> secret) {
             if (!secret) {
                 done(StepResult::failed(secretUnavailable()));
                 return;
@@ -430,7 +448,7 @@ void providerStep(Context& ctx, StepDone done, bool dryRun) {
             };
             if (existing)
                 ctx.services.konnect->updateDcrProvider(existing->id, spec,
-                                                        finish(Outcome::Updated, tr("Gave the DCR provider '%1' the app's new credentials.").arg(name)));
+                                                        finish(ours ? Outcome::Created : Outcome::Updated, tr("Gave the DCR provider '%1' the app's new credentials.").arg(name)));
             else
                 ctx.services.konnect->createDcrProvider(spec, finish(Outcome::Created, tr("Created the DCR provider '%1' (issuer %2).").arg(name, issuer)));
         });
@@ -491,7 +509,12 @@ void strategyStep(Context& ctx, StepDone done, bool dryRun) {
                                                   tr("Choose another auth strategy name in the profile."))));
                 return;
             }
-            done(StepResult::done(Outcome::Adopted, tr("The auth strategy '%1' already exists.").arg(name), {{keys::kStrategyId, existing->id}}));
+            // Created by this setup in a run cut short before it could record it.
+            if (!dryRun && createdButNotRecorded(existing->labels, ctx, QLatin1String(kStrategyStepId)))
+                done(StepResult::done(Outcome::Created, tr("Found the auth strategy '%1' that this setup created before it was interrupted.").arg(name),
+                                      {{keys::kStrategyId, existing->id}}));
+            else
+                done(StepResult::done(Outcome::Adopted, tr("The auth strategy '%1' already exists.").arg(name), {{keys::kStrategyId, existing->id}}));
             return;
         }
         if (dryRun) {
@@ -506,6 +529,7 @@ void strategyStep(Context& ctx, StepDone done, bool dryRun) {
         spec.credentialClaim = ctx.profile.konnect.credentialClaim;
         spec.scopes = ctx.profile.konnect.scopes;
         spec.authMethods = ctx.profile.konnect.authMethods;
+        spec.labels = creationLabels(ctx);
         ctx.services.konnect->createAuthStrategy(spec, [done, name](const Result<KonnectAuthStrategy>& c) {
             if (failed(c, done))
                 return;
@@ -819,7 +843,7 @@ Plan kongDcrAzurePlan(const ValidationTargets& targets) {
     graph.apply = graph.inspect = graphResourceStep;
     plan << graph;
 
-    Step app = makeStep("azure.app", tr("Register the application"),
+    Step app = makeStep(kAppStepId, tr("Register the application"),
                         tr("Finds or creates the app registration (accounts in this organization only) with the Microsoft Graph permissions."),
                         {tenant.id, graph.id});
     app.apply = [](Context& c, StepDone d) { appStep(c, d, false); };
@@ -845,7 +869,7 @@ Plan kongDcrAzurePlan(const ValidationTargets& targets) {
     scopes.inspect = [](Context& c, StepDone d) { delegatedConsentStep(c, d, true); };
     plan << scopes;
 
-    Step secret = makeStep("azure.client-secret", tr("Create the client secret"),
+    Step secret = makeStep(kSecretStepId, tr("Create the client secret"),
                            tr("Creates a client secret and keeps its value only in the system keychain."), {app.id});
     secret.apply = [](Context& c, StepDone d) { secretStep(c, d, false); };
     secret.inspect = [](Context& c, StepDone d) { secretStep(c, d, true); };
@@ -857,7 +881,7 @@ Plan kongDcrAzurePlan(const ValidationTargets& targets) {
     org.apply = org.inspect = konnectOrgStep;
     plan << org;
 
-    Step provider = makeStep("konnect.dcr-provider", tr("Create the DCR provider"),
+    Step provider = makeStep(kProviderStepId, tr("Create the DCR provider"),
                              tr("Creates the Azure DCR provider with the issuer https://sts.windows.net/<tenant> (no trailing slash) "
                                 "and the app's client ID and secret."),
                              {secret.id, org.id});
@@ -874,7 +898,7 @@ Plan kongDcrAzurePlan(const ValidationTargets& targets) {
     verify.inspect = [](Context&, StepDone d) { wouldCheck(tr("Would ask Konnect to verify the credentials."), d); };
     plan << verify;
 
-    Step strategy = makeStep("konnect.auth-strategy", tr("Create the auth strategy"),
+    Step strategy = makeStep(kStrategyStepId, tr("Create the auth strategy"),
                              tr("Creates the OpenID Connect auth strategy with the credential claim appid."), {provider.id});
     strategy.apply = [](Context& c, StepDone d) { strategyStep(c, d, false); };
     strategy.inspect = [](Context& c, StepDone d) { strategyStep(c, d, true); };
