@@ -11,6 +11,7 @@
 
 #include <memory>
 
+class QNetworkAccessManager;
 class QTcpServer;
 class QTimer;
 
@@ -71,5 +72,9 @@ private:
 
 // base64url(SHA-256(verifier)), the S256 code challenge of RFC 7636.
 QString pkceChallenge(const QString& verifier);
+
+// Stands in for the browser on the sandbox's sign-in page, which approves at once and redirects to
+// the loopback listener: requests the page, then the address it redirects to.
+void openSandboxSignInPage(QNetworkAccessManager& network, const QUrl& url);
 
 }  // namespace dcr

@@ -11,7 +11,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
-#include <QNetworkReply>
 
 #include <cstdio>
 #include <unistd.h>
@@ -148,12 +147,7 @@ void Unattended::signIn() {
     connect(m_signIn.get(), &EntraSignIn::signedIn, this, &Unattended::onSignedIn);
     connect(m_signIn.get(), &EntraSignIn::failed, this, [this](const Error& e) { fail(ExitAuthFailure, e); });
     if (m_sandbox) {
-        // The sandbox's sign-in page approves at once and redirects to the loopback listener: follow
-        // it with a plain request instead of a browser.
-        connect(m_signIn.get(), &EntraSignIn::browserUrl, this, [this](const QUrl& url) {
-            QNetworkReply* reply = m_network->get(QNetworkRequest(url));
-            connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
-        });
+        connect(m_signIn.get(), &EntraSignIn::browserUrl, this, [this](const QUrl& url) { openSandboxSignInPage(*m_network, url); });
         m_signIn->startBrowserSignIn();
         return;
     }

@@ -7,7 +7,6 @@
 #include "wizard/run_log.h"
 #include "wizard/wizard_controller.h"
 
-#include <QNetworkReply>
 
 namespace dcr::wizard {
 
@@ -50,10 +49,7 @@ bool SignInController::begin() {
             emit openBrowser(url);
             return;
         }
-        // The sandbox's sign-in page approves at once and redirects to the loopback listener:
-        // following it with a plain request stands in for the browser.
-        QNetworkReply* reply = m_wizard.network().get(QNetworkRequest(url));
-        connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+        openSandboxSignInPage(m_wizard.network(), url);
     });
     m_error = {};
     setState(State::Waiting);
