@@ -1,8 +1,10 @@
 #include "sandbox/directory.h"
 
 #include "sandbox/sandbox_http.h"
+#include "sandbox/token_issuer.h"
 
 #include <QDateTime>
+#include <QUuid>
 
 namespace dcr::sandbox {
 
@@ -22,6 +24,8 @@ PermissionScope scope(const char* id, const char* value, const char* type, const
     return PermissionScope{QString::fromLatin1(id), QString::fromLatin1(value), QString::fromLatin1(type),
                            QString::fromLatin1(description), QString::fromLatin1(description)};
 }
+
+QByteArray guidBytes(const QString& guid) { return QUuid::fromString(guid).toRfc4122(); }
 
 }  // namespace
 
@@ -137,6 +141,25 @@ ServicePrincipal& Directory::addServicePrincipal(ServicePrincipal sp) {
     sp.visibleAtMs = visibleFromNow();
     servicePrincipals.append(std::move(sp));
     return servicePrincipals.last();
+}
+
+AppRoleAssignment& Directory::addAppRoleAssignment(AppRoleAssignment a) {
+    // Assignment ids start with the principal's id bytes, as Graph's do.
+    a.id = QString::fromLatin1(base64Url(guidBytes(a.principalId) + QUuid::createUuid().toRfc4122()));
+    a.createdDateTime = isoNow();
+    appRoleAssignments.append(std::move(a));
+    return appRoleAssignments.last();
+}
+
+OAuth2PermissionGrant& Directory::addPermissionGrant(OAuth2PermissionGrant g) {
+    // Graph's grant ids are the client, resource (and user) ids' bytes in base64url, which is what
+    // makes a second grant for the same key a conflict.
+    QByteArray key = guidBytes(g.clientId) + guidBytes(g.resourceId);
+    if (!g.principalId.isEmpty())
+        key += guidBytes(g.principalId);
+    g.id = QString::fromLatin1(base64Url(key));
+    permissionGrants.append(std::move(g));
+    return permissionGrants.last();
 }
 
 bool Directory::removeServicePrincipal(const QString& id) {

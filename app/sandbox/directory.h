@@ -118,6 +118,9 @@ public:
     // Creation fills in ids, timestamps and the replication moment, and returns the stored object.
     Application& addApplication(Application app);
     ServicePrincipal& addServicePrincipal(ServicePrincipal sp);
+    // Ids in Graph's formats, which its routes recognise as keys.
+    AppRoleAssignment& addAppRoleAssignment(AppRoleAssignment a);
+    OAuth2PermissionGrant& addPermissionGrant(OAuth2PermissionGrant g);
     // Deleting an application also removes its service principal, the service principal's
     // role assignments and permission grants, as the directory does.
     bool removeApplication(const QString& objectId);

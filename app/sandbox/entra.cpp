@@ -1,7 +1,8 @@
 // The Microsoft identity platform under /login (api-facts §1 and §3): discovery documents and
 // signing keys; the v2.0 authorize page (authorization code with PKCE); the device code flow with
 // its verification page; the v2.0 token endpoint (authorization_code, device_code, refresh_token,
-// client_credentials); and the v1 token endpoint (client credentials with resource).
+// client_credentials); the v1 token endpoint (client credentials with resource); and the admin
+// consent page (api-facts §2's human fallback for consent).
 #include "sandbox/services.h"
 
 #include <QCryptographicHash>
@@ -12,6 +13,7 @@
 #include <QUrl>
 #include <QUuid>
 
+#include <algorithm>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -209,6 +211,7 @@ struct Client {
     bool fallbackPublic = false;  // may redeem the device code flow without a secret
     bool multiTenant = false;
     QStringList publicRedirectUris, webRedirectUris;
+    QStringList spaRedirectUris;  // only admin consent returns to these; authorize keeps to the two above
     QJsonArray requiredResourceAccess;
 };
 
@@ -232,6 +235,10 @@ std::optional<Client> findClient(Directory& d, const QString& clientId) {
     c.multiTenant = app->signInAudience != QLatin1String("AzureADMyOrg");
     c.publicRedirectUris = app->publicClientRedirectUris;
     c.webRedirectUris = app->webRedirectUris;
+    // Graph keeps spa as sent.
+    for (const QJsonValue& uri :
+         app->otherProperties.value(QStringLiteral("spa")).toObject().value(QStringLiteral("redirectUris")).toArray())
+        c.spaRedirectUris.append(uri.toString());
     c.requiredResourceAccess = app->requiredResourceAccess;
     return c;
 }
@@ -247,6 +254,21 @@ std::optional<Failure> checkClientTenant(const Client& c, const QString& tenant)
                        .arg(c.appId, c.displayName, tenant)};
 }
 
+// The tenant and client_id of a page the browser opens (authorize, admin consent), checked in the
+// order Entra checks them; *client is set when they are fine.
+std::optional<Failure> pageClient(Directory& d, const Request& r, std::optional<Client>* client) {
+    const QString tenant = r.params.value(0);
+    if (std::optional<Failure> f = checkTenant(d, tenant))
+        return f;
+    const QString clientId = queryParam(r, QStringLiteral("client_id"));
+    if (clientId.isEmpty())
+        return missingParameter(QStringLiteral("client_id"));
+    *client = findClient(d, clientId);
+    if (!*client)
+        return unknownClient(d, clientId);
+    return checkClientTenant(**client, tenant);
+}
+
 bool isLoopback(const QUrl& url) {
     return url.scheme() == QLatin1String("http") &&
            (url.host() == QLatin1String("localhost") || url.host() == QLatin1String("127.0.0.1"));
@@ -259,6 +281,15 @@ bool redirectMatches(const QString& registered, const QString& requested) {
     const QUrl a(registered), b(requested);
     const auto path = [](const QUrl& u) { return u.path().isEmpty() ? QStringLiteral("/") : u.path(); };
     return isLoopback(a) && isLoopback(b) && a.host() == b.host() && path(a) == path(b) && a.query() == b.query();
+}
+
+Failure redirectMismatch(const Client& c, const QString& redirectUri) {
+    return Failure{400, QStringLiteral("invalid_request"), 50011,
+                   QStringLiteral("The redirect URI '%1' specified in the request does not match the redirect URIs "
+                                  "configured for the application '%2'. Make sure the redirect URI sent in the request "
+                                  "matches one added to your application in the Azure portal. Navigate to "
+                                  "https://aka.ms/redirectUriMismatchError to learn more about how to fix this.")
+                       .arg(redirectUri, c.appId)};
 }
 
 // *publicClient: the URI is one of the client's public-client (mobile and desktop) redirect URIs,
@@ -279,12 +310,7 @@ std::optional<Failure> checkRedirect(const Client& c, const QString& redirectUri
     if (c.publicRedirectUris.isEmpty() && c.webRedirectUris.isEmpty())
         return Failure{400, QStringLiteral("invalid_request"), 500113,
                        QStringLiteral("No reply address is registered for the application.")};
-    return Failure{400, QStringLiteral("invalid_request"), 50011,
-                   QStringLiteral("The redirect URI '%1' specified in the request does not match the redirect URIs "
-                                  "configured for the application '%2'. Make sure the redirect URI sent in the request "
-                                  "matches one added to your application in the Azure portal. Navigate to "
-                                  "https://aka.ms/redirectUriMismatchError to learn more about how to fix this.")
-                       .arg(redirectUri, c.appId)};
+    return redirectMismatch(c, redirectUri);
 }
 
 struct Resource {
@@ -463,6 +489,95 @@ std::optional<Failure> narrowGrant(Directory& d, const Client& c, const QString&
             return notConsented(c.appId, c.displayName);
     out->scopes = requested.scopes;
     return std::nullopt;
+}
+
+// ---- admin consent -------------------------------------------------------------------------------
+
+// One permission of the client's requiredResourceAccess, resolved on its resource's service principal.
+struct ConsentItem {
+    QString resourceSpId, resourceName;
+    QString appRoleId;  // empty for a delegated permission
+    QString value;
+};
+
+Failure resourceWithoutServicePrincipal(const Directory& d, const QString& resourceAppId) {
+    return {400, QStringLiteral("invalid_client"), 650052,
+            QStringLiteral("The app is trying to access a service '%1' that your organization '%2' lacks a service "
+                           "principal for. Contact your IT Admin to review the configuration of your service "
+                           "subscriptions or consent to the application in order to create the required service "
+                           "principal.")
+                .arg(resourceAppId, d.tenant.id)};
+}
+
+// What an administrator's consent grants the client, resolved in full first so that a refused
+// consent grants nothing.
+std::optional<Failure> consentItems(Directory& d, const Client& c, QList<ConsentItem>* items) {
+    for (const QJsonValue& entry : c.requiredResourceAccess) {
+        const QJsonObject o = entry.toObject();
+        const QString resourceAppId = o.value(QStringLiteral("resourceAppId")).toString();
+        const std::optional<Resource> resource = findResource(d, resourceAppId);
+        const ServicePrincipal* sp = d.servicePrincipalByAppId(resourceAppId);
+        if (!resource || !sp)
+            return resourceWithoutServicePrincipal(d, resourceAppId);
+        for (const QJsonValue& v : o.value(QStringLiteral("resourceAccess")).toArray()) {
+            const QJsonObject access = v.toObject();
+            const QString id = access.value(QStringLiteral("id")).toString();
+            ConsentItem item{sp->id, sp->displayName, QString(), QString()};
+            if (access.value(QStringLiteral("type")).toString() == QLatin1String("Role")) {
+                for (const AppRole& role : sp->appRoles)
+                    if (role.id.compare(id, Qt::CaseInsensitive) == 0 &&
+                        role.allowedMemberTypes.contains(QStringLiteral("Application"))) {
+                        item.appRoleId = role.id;
+                        item.value = role.value;
+                    }
+            } else {
+                for (const PermissionScope& scope : resource->scopes)
+                    if (scope.id.compare(id, Qt::CaseInsensitive) == 0)
+                        item.value = scope.value;
+            }
+            if (item.value.isEmpty())
+                return Failure{400, QStringLiteral("invalid_client"), 650053,
+                               QStringLiteral("The application '%1' asked for scope '%2' that doesn't exist on the "
+                                              "resource '%3'. Contact the app vendor.")
+                                   .arg(c.displayName, id, resourceAppId)};
+            items->append(item);
+        }
+    }
+    return std::nullopt;
+}
+
+// Writes what Entra writes when an administrator accepts: app role assignments for the application
+// permissions and one tenant-wide grant per resource for the delegated ones. What is granted
+// already stays as it is, so consenting again adds nothing.
+void grantConsent(Directory& d, const ServicePrincipal& client, const QList<ConsentItem>& items) {
+    for (const ConsentItem& item : items) {
+        if (!item.appRoleId.isEmpty()) {
+            const bool assigned = std::any_of(
+                d.appRoleAssignments.cbegin(), d.appRoleAssignments.cend(), [&](const AppRoleAssignment& a) {
+                    return a.principalId == client.id && a.resourceId == item.resourceSpId && a.appRoleId == item.appRoleId;
+                });
+            if (!assigned)
+                d.addAppRoleAssignment(AppRoleAssignment{QString(), client.id, QStringLiteral("ServicePrincipal"),
+                                                         client.displayName, item.resourceSpId, item.resourceName,
+                                                         item.appRoleId, QString()});
+            continue;
+        }
+        const auto grant = std::find_if(d.permissionGrants.begin(), d.permissionGrants.end(),
+                                        [&](const OAuth2PermissionGrant& g) {
+                                            return g.clientId == client.id && g.resourceId == item.resourceSpId &&
+                                                   g.consentType == QLatin1String("AllPrincipals");
+                                        });
+        if (grant == d.permissionGrants.end()) {
+            d.addPermissionGrant(OAuth2PermissionGrant{QString(), client.id, QStringLiteral("AllPrincipals"), QString(),
+                                                       item.resourceSpId, item.value});
+            continue;
+        }
+        QStringList scopes = grant->scope.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        if (!scopes.contains(item.value)) {
+            scopes.append(item.value);
+            grant->scope = scopes.join(QLatin1Char(' '));
+        }
+    }
 }
 
 // ---- client authentication ---------------------------------------------------------------------
@@ -761,6 +876,7 @@ public:
     Response devicePage(const Request& r);
     Response deviceAnswer(const Request& r);
     Response approveDeviceCode(const Request& r);
+    Response adminConsent(const Request& r);
     Response tokenV2(const Request& r);
     Response tokenV1(const Request& r);
     Response fallback(const Request& r);
@@ -844,15 +960,8 @@ Response Entra::keys(const Request& r) {
 Response Entra::authorize(const Request& r) {
     Directory& d = dir();
     const QString tenant = r.params.value(0);
-    if (std::optional<Failure> f = checkTenant(d, tenant))
-        return errorPage(*f);
-    const QString clientId = queryParam(r, QStringLiteral("client_id"));
-    if (clientId.isEmpty())
-        return errorPage(missingParameter(QStringLiteral("client_id")));
-    const std::optional<Client> client = findClient(d, clientId);
-    if (!client)
-        return errorPage(unknownClient(d, clientId));
-    if (std::optional<Failure> f = checkClientTenant(*client, tenant))
+    std::optional<Client> client;
+    if (std::optional<Failure> f = pageClient(d, r, &client))
         return errorPage(*f);
     PendingAuthorization p;
     p.redirectUri = queryParam(r, QStringLiteral("redirect_uri"));
@@ -1082,6 +1191,59 @@ Response Entra::approveDeviceCode(const Request& r) {
     return Response::json(200, QJsonObject{{QStringLiteral("user_code"), a->userCode},
                                            {QStringLiteral("status"), QStringLiteral("approved")},
                                            {QStringLiteral("user_principal_name"), user->userPrincipalName}});
+}
+
+// The sandbox's administrator is always signed in and accepts at once, so the page grants what the
+// application's API permissions ask for and answers as Entra does after the administrator's accept.
+Response Entra::adminConsent(const Request& r) {
+    Directory& d = dir();
+    const QString tenant = r.params.value(0);
+    std::optional<Client> client;
+    if (std::optional<Failure> f = pageClient(d, r, &client))
+        return errorPage(*f);
+    const QString redirectUri = queryParam(r, QStringLiteral("redirect_uri"));
+    if (!redirectUri.isEmpty()) {
+        const QStringList registered = client->publicRedirectUris + client->webRedirectUris + client->spaRedirectUris;
+        if (std::none_of(registered.cbegin(), registered.cend(),
+                         [&](const QString& uri) { return redirectMatches(uri, redirectUri); }))
+            return errorPage(redirectMismatch(*client, redirectUri));
+    }
+    const QString state = queryParam(r, QStringLiteral("state"));
+
+    QList<ConsentItem> items;
+    if (std::optional<Failure> f = consentItems(d, *client, &items))
+        return redirectUri.isEmpty() ? errorPage(*f) : redirectError(redirectUri, *f, state);
+    // Consent creates the application's service principal in the tenant when it has none yet.
+    const ServicePrincipal* sp = d.servicePrincipalByAppId(client->appId, true);
+    if (!sp) {
+        ServicePrincipal created;
+        created.appId = client->appId;
+        created.displayName = client->displayName;
+        created.appOwnerOrganizationId = d.tenant.id;
+        sp = &d.addServicePrincipal(std::move(created));
+    }
+    grantConsent(d, *sp, items);
+
+    if (!redirectUri.isEmpty()) {
+        QList<QPair<QString, QString>> params{{QStringLiteral("admin_consent"), QStringLiteral("True")},
+                                              {QStringLiteral("tenant"), d.tenant.id}};
+        if (!state.isEmpty())
+            params.append({QStringLiteral("state"), state});
+        return redirectTo(redirectUri, params);
+    }
+    QString list;
+    for (const ConsentItem& item : items)
+        list += QStringLiteral("<li><code>%1</code> on %2 (%3)</li>")
+                    .arg(esc(item.value), esc(item.resourceName),
+                         item.appRoleId.isEmpty() ? QStringLiteral("delegated, for all users")
+                                                  : QStringLiteral("application permission"));
+    const QString granted = items.isEmpty()
+                                ? QStringLiteral("<p>It asks for no API permissions, so there was nothing to grant.</p>")
+                                : QStringLiteral("<p>These permissions are granted:</p><ul>%1</ul>").arg(list);
+    return page(200, QStringLiteral("Admin consent granted"),
+                QStringLiteral("<h1>Admin consent granted</h1><p>An administrator of <b>%1</b> granted admin consent "
+                               "for <b>%2</b> <span class=\"muted\">(%3)</span>.</p>%4<p>You can close this window.</p>")
+                    .arg(esc(d.tenant.displayName), esc(client->displayName), esc(client->appId), granted));
 }
 
 Response Entra::tokenV2(const Request& r) {
@@ -1355,6 +1517,7 @@ void registerEntra(Router& router, SandboxState& state) {
     route("GET", QStringLiteral("/login/device"), &Entra::devicePage);
     route("POST", QStringLiteral("/login/device"), &Entra::deviceAnswer);
     route("POST", QStringLiteral("/_sandbox/device/approve"), &Entra::approveDeviceCode);
+    route("GET", QStringLiteral("/login/([^/]+)/adminconsent"), &Entra::adminConsent);
     router.setFallback(QStringLiteral("/login"), [entra](const Request& r) { return entra->fallback(r); });
 }
 

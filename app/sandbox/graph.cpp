@@ -9,7 +9,6 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QUrl>
-#include <QUuid>
 
 #include <memory>
 #include <optional>
@@ -727,22 +726,6 @@ QString newSecretText() {
     for (int i = 0; i < 34; ++i)
         secret += QLatin1Char(tail[rng->bounded(static_cast<int>(sizeof(tail) - 1))]);
     return secret;
-}
-
-QByteArray guidBytes(const QString& guid) { return QUuid::fromString(guid).toRfc4122(); }
-
-// Graph's grant ids are the client, resource (and user) ids' bytes in base64url, which is what
-// makes a second grant for the same key a conflict.
-QString grantId(const QString& clientId, const QString& resourceId, const QString& principalId) {
-    QByteArray key = guidBytes(clientId) + guidBytes(resourceId);
-    if (!principalId.isEmpty())
-        key += guidBytes(principalId);
-    return QString::fromLatin1(base64Url(key));
-}
-
-// Assignment ids start with the principal's id bytes, as Graph's do.
-QString assignmentId(const QString& principalId) {
-    return QString::fromLatin1(base64Url(guidBytes(principalId) + QUuid::createUuid().toRfc4122()));
 }
 
 bool looksLikeKey(const QString& segment) {
@@ -1539,15 +1522,13 @@ Response GraphService::assignRole(const Request& r, const Caller& c, bool resour
             return badRequest(QStringLiteral("Permission being assigned already exists on the object"));
 
     AppRoleAssignment a;
-    a.id = assignmentId(principalId);
     a.principalId = principalId;
     a.principalType = principalSp ? QStringLiteral("ServicePrincipal") : QStringLiteral("User");
     a.principalDisplayName = principalSp ? principalSp->displayName : principalUser->displayName;
     a.resourceId = resourceId;
     a.resourceDisplayName = resource->displayName;
     a.appRoleId = appRoleId;
-    a.createdDateTime = isoNow();
-    dir().appRoleAssignments.append(a);
+    a = dir().addAppRoleAssignment(a);
     return entity(r,
                   QStringLiteral("servicePrincipals('%1')/%2")
                       .arg(pathId, resourceSide ? QStringLiteral("appRoleAssignedTo") : QStringLiteral("appRoleAssignments")),
@@ -1634,13 +1615,12 @@ Response GraphService::createGrant(const Request& r, const Caller& c) {
                                         QStringLiteral("Permission entry already exists."));
 
     OAuth2PermissionGrant g;
-    g.id = grantId(clientId, resourceId, principalId);
     g.clientId = clientId;
     g.consentType = consentType;
     g.principalId = principalId;
     g.resourceId = resourceId;
     g.scope = body.value(QStringLiteral("scope")).toString();
-    dir().permissionGrants.append(g);
+    g = dir().addPermissionGrant(g);
     return entity(r, QStringLiteral("oauth2PermissionGrants"), QStringLiteral("oAuth2PermissionGrant"), renderGrant(g), 201);
 }
 

@@ -39,9 +39,7 @@ QList<PermissionExplanation> permissionsExplained(Profile::PermissionPreset pres
     return out;
 }
 
-QUrl adminConsentUrl(const Profile& profile, const QString& tenant, const QString& appId) {
-    const AzureCloud cloud = cloudOf(profile);
-    const QUrl login = cloud == AzureCloud::Custom ? QUrl(profile.azure.loginUrl) : azureLoginUrl(cloud);
+QUrl adminConsentUrl(const QUrl& login, const QString& tenant, const QString& appId) {
     QUrl url = joinUrl(login, QLatin1Char('/') + tenant + QStringLiteral("/adminconsent"));
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("client_id"), appId);

@@ -20,8 +20,9 @@ struct PermissionExplanation {
 QList<PermissionExplanation> permissionsExplained(Profile::PermissionPreset preset);
 
 // The page where an administrator with the right role grants the consent the wizard could not:
-// {login}/{tenant}/adminconsent?client_id={appId}. The login host follows the profile's cloud.
-QUrl adminConsentUrl(const Profile& profile, const QString& tenant, const QString& appId);
+// {login}/{tenant}/adminconsent?client_id={appId}, on the sign-in service in use (Endpoints::login:
+// the profile's cloud, or the sandbox).
+QUrl adminConsentUrl(const QUrl& login, const QString& tenant, const QString& appId);
 
 // The app registration's blade in the Azure portal of the profile's cloud.
 QUrl azurePortalAppUrl(const Profile& profile, const QString& appId);

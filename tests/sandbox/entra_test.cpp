@@ -31,6 +31,7 @@ const QString kGraphAppId = QStringLiteral("00000003-0000-0000-c000-000000000000
 const QString kCrmAppId = QStringLiteral("00000007-0000-0000-c000-000000000000");
 const QString kCrmUserImpersonation = QStringLiteral("78ce3f0f-a1ce-49c2-8cde-64b5c0896db4");
 const QString kOwnedByRoleId = QStringLiteral("18a4783c-866b-4cc7-a460-3d5e5662c884");
+const QString kUserReadScopeId = QStringLiteral("e1fe6dd8-ba31-4d61-89e7-88639da4683d");
 const QString kRedirect = QStringLiteral("http://localhost:53682");
 const QString kWizardScopes = QStringLiteral(
     "https://graph.microsoft.com/Application.ReadWrite.All https://graph.microsoft.com/AppRoleAssignment.ReadWrite.All "
@@ -86,6 +87,16 @@ QUrlQuery form(std::initializer_list<std::pair<QString, QString>> items) {
     return q;
 }
 
+// The Kong DCR app's minimal API permissions (api-facts §2): one application permission and one
+// delegated permission on Microsoft Graph.
+QJsonArray kongPermissions() {
+    return QJsonArray{QJsonObject{
+        {QStringLiteral("resourceAppId"), kGraphAppId},
+        {QStringLiteral("resourceAccess"),
+         QJsonArray{QJsonObject{{QStringLiteral("id"), kOwnedByRoleId}, {QStringLiteral("type"), QStringLiteral("Role")}},
+                    QJsonObject{{QStringLiteral("id"), kUserReadScopeId}, {QStringLiteral("type"), QStringLiteral("Scope")}}}}}};
+}
+
 QString queryOf(const QByteArray& location, const char* key) {
     return QUrlQuery(QUrl(QString::fromUtf8(location))).queryItemValue(QLatin1String(key), QUrl::FullyDecoded);
 }
@@ -127,6 +138,35 @@ protected:
                         form({{QStringLiteral("grant_type"), kDeviceCodeGrant},
                               {QStringLiteral("client_id"), kCliClientId},
                               {QStringLiteral("device_code"), deviceCode}}));
+    }
+
+    // The seeded administrator's Graph token for the wizard's scopes.
+    QByteArray graphToken() {
+        const Pkce pkce = makePkce();
+        const HttpResult r = redeem(autoApprovedCode(pkce), pkce.verifier);
+        EXPECT_EQ(r.status, 200) << r.body.toStdString();
+        return str(r.json(), "access_token").toLatin1();
+    }
+
+    // Registers the Kong DCR app through Graph, as the wizard does, without a service principal.
+    QString registerKongApp(const QByteArray& token, const QString& name) {
+        const HttpResult r = sendJson("POST", QStringLiteral("/graph/v1.0/applications"),
+                                      QJsonObject{{QStringLiteral("displayName"), name},
+                                                  {QStringLiteral("requiredResourceAccess"), kongPermissions()}},
+                                      token);
+        EXPECT_EQ(r.status, 201) << r.body.toStdString();
+        return str(r.json(), "appId");
+    }
+
+    HttpResult adminConsent(const QString& clientId) {
+        return send("GET", login(QStringLiteral("/adminconsent?client_id=")) + clientId);
+    }
+
+    // A Graph collection's value list.
+    QJsonArray graphList(const QString& path, const QByteArray& token) {
+        const HttpResult r = getJson(QStringLiteral("/graph/v1.0") + path, token);
+        EXPECT_EQ(r.status, 200) << path.toStdString() << ": " << r.body.toStdString();
+        return r.json().value(QStringLiteral("value")).toArray();
     }
 
     QJsonObject startDeviceCode() {
@@ -366,6 +406,64 @@ TEST_F(EntraTest, AnUnknownTenantIs90002) {
     EXPECT_EQ(r.status, 400);
     EXPECT_EQ(str(r.json(), "error"), QStringLiteral("invalid_request"));
     EXPECT_EQ(errorCode(r.json()), 90002);
+}
+
+TEST_F(EntraTest, AdminConsentGrantsTheApiPermissionsAndGraphListsThem) {
+    const QByteArray token = graphToken();
+    const QString appId = registerKongApp(token, QStringLiteral("Kong DCR <sandbox>"));
+    const auto servicePrincipals = [&] {
+        return graphList(QStringLiteral("/servicePrincipals?$filter=appId eq '%1'").arg(appId), token);
+    };
+    ASSERT_TRUE(servicePrincipals().isEmpty());
+
+    const HttpResult r = adminConsent(appId);
+    ASSERT_EQ(r.status, 200) << r.body.toStdString();
+    EXPECT_TRUE(r.header("Content-Type").startsWith("text/html")) << r.header("Content-Type").toStdString();
+    EXPECT_TRUE(r.body.contains("Admin consent granted"));
+    EXPECT_TRUE(r.body.contains("Kong DCR &lt;sandbox&gt;")) << r.body.toStdString();
+    EXPECT_TRUE(r.body.contains("Application.ReadWrite.OwnedBy"));
+    EXPECT_TRUE(r.body.contains("User.Read"));
+    EXPECT_TRUE(r.body.contains("close this window"));
+
+    const QJsonArray sps = servicePrincipals();
+    ASSERT_EQ(sps.size(), 1);
+    const QString spId = str(sps.first().toObject(), "id");
+    const HttpResult graph = getJson(QStringLiteral("/graph/v1.0/servicePrincipals(appId='%1')").arg(kGraphAppId), token);
+    ASSERT_EQ(graph.status, 200) << graph.body.toStdString();
+    const QString graphSpId = str(graph.json(), "id");
+
+    const QJsonArray assignments = graphList(QStringLiteral("/servicePrincipals/%1/appRoleAssignments").arg(spId), token);
+    ASSERT_EQ(assignments.size(), 1);
+    EXPECT_EQ(str(assignments.first().toObject(), "appRoleId"), kOwnedByRoleId);
+    EXPECT_EQ(str(assignments.first().toObject(), "resourceId"), graphSpId);
+    EXPECT_EQ(str(assignments.first().toObject(), "principalId"), spId);
+
+    const QJsonArray grants = graphList(QStringLiteral("/oauth2PermissionGrants?$filter=clientId eq '%1'").arg(spId), token);
+    ASSERT_EQ(grants.size(), 1);
+    const QJsonObject grant = grants.first().toObject();
+    EXPECT_EQ(str(grant, "consentType"), QStringLiteral("AllPrincipals"));
+    EXPECT_EQ(str(grant, "resourceId"), graphSpId);
+    EXPECT_EQ(str(grant, "scope"), QStringLiteral("User.Read"));
+    // The grant's id is one Graph's routes take.
+    EXPECT_EQ(getJson(QStringLiteral("/graph/v1.0/oauth2PermissionGrants/%1").arg(str(grant, "id")), token).status, 200);
+}
+
+TEST_F(EntraTest, AdminConsentTwiceGrantsNothingNew) {
+    const QByteArray token = graphToken();
+    const QString appId = registerKongApp(token, QStringLiteral("Kong DCR"));
+    ASSERT_EQ(adminConsent(appId).status, 200);
+    const QJsonArray sps = graphList(QStringLiteral("/servicePrincipals?$filter=appId eq '%1'").arg(appId), token);
+    ASSERT_EQ(sps.size(), 1);
+    const QString spId = str(sps.first().toObject(), "id");
+    const QJsonArray assignments = graphList(QStringLiteral("/servicePrincipals/%1/appRoleAssignments").arg(spId), token);
+    const QJsonArray grants = graphList(QStringLiteral("/oauth2PermissionGrants"), token);
+
+    const HttpResult again = adminConsent(appId);
+    ASSERT_EQ(again.status, 200) << again.body.toStdString();
+    EXPECT_TRUE(again.body.contains("Application.ReadWrite.OwnedBy"));
+    EXPECT_EQ(graphList(QStringLiteral("/servicePrincipals?$filter=appId eq '%1'").arg(appId), token), sps);
+    EXPECT_EQ(graphList(QStringLiteral("/servicePrincipals/%1/appRoleAssignments").arg(spId), token), assignments);
+    EXPECT_EQ(graphList(QStringLiteral("/oauth2PermissionGrants"), token), grants);
 }
 
 TEST_F(EntraTest, MissingParametersAre900144) {
@@ -623,6 +721,32 @@ protected:
     }
 
     static QJsonObject json(const Response& r) { return QJsonDocument::fromJson(r.body).object(); }
+
+    static QByteArray header(const Response& r, const QByteArray& name) {
+        for (const auto& [k, v] : r.headers)
+            if (k.compare(name, Qt::CaseInsensitive) == 0)
+                return v;
+        return {};
+    }
+
+    // The Kong DCR app as registered, before anyone consented: no service principal yet.
+    QString addUnconsentedApp(const QString& name, const std::function<void(dcr::sandbox::Application&)>& adjust = {}) {
+        dcr::sandbox::Application app;
+        app.displayName = name;
+        app.requiredResourceAccess = kongPermissions();
+        if (adjust)
+            adjust(app);
+        return state.directory.addApplication(app).appId;
+    }
+
+    Response adminConsent(const QString& clientId, const QUrlQuery& extra = {}, const QString& tenantSegment = {}) {
+        QUrlQuery query = extra;
+        query.addQueryItem(QStringLiteral("client_id"), clientId);
+        return dispatch("GET",
+                        QStringLiteral("/login/%1/adminconsent?").arg(tenantSegment.isEmpty() ? tenant() : tenantSegment) +
+                            query.toString(QUrl::FullyEncoded),
+                        {});
+    }
 
     dcr::sandbox::SandboxState state;
     dcr::sandbox::Router router;
@@ -882,6 +1006,78 @@ TEST_F(EntraDirectTest, ARegisteredLoopbackRedirectMatchesOnAnyPort) {
     EXPECT_TRUE(otherPath.body.contains("AADSTS50011"));
     const Response otherHost = authorize(QStringLiteral("https://localhost:12345"));
     EXPECT_EQ(otherHost.status, 400);
+}
+
+TEST_F(EntraDirectTest, AdminConsentForAnUnknownClientOrTenantIsAnErrorPage) {
+    const QString appId = addUnconsentedApp(QStringLiteral("Kong DCR"));
+    const Response unknownClient = adminConsent(dcr::sandbox::newGuid());
+    EXPECT_EQ(unknownClient.status, 400);
+    EXPECT_TRUE(header(unknownClient, "Content-Type").startsWith("text/html"));
+    EXPECT_TRUE(unknownClient.body.contains("AADSTS700016")) << unknownClient.body.toStdString();
+
+    const Response unknownTenant = adminConsent(appId, {}, QStringLiteral("fabrikam.onmicrosoft.com"));
+    EXPECT_EQ(unknownTenant.status, 400);
+    EXPECT_TRUE(header(unknownTenant, "Content-Type").startsWith("text/html"));
+    EXPECT_TRUE(unknownTenant.body.contains("AADSTS90002")) << unknownTenant.body.toStdString();
+    EXPECT_EQ(state.directory.servicePrincipalByAppId(appId, true), nullptr);
+
+    // The tenant's domain names the same tenant.
+    EXPECT_EQ(adminConsent(appId, {}, state.directory.tenant.verifiedDomains.first()).status, 200);
+}
+
+TEST_F(EntraDirectTest, AdminConsentReturnsToARegisteredRedirectUriOnly) {
+    const QString registered = QStringLiteral("https://kong.example.com/consent");
+    const QString appId = addUnconsentedApp(QStringLiteral("Kong DCR"), [&](dcr::sandbox::Application& a) {
+        a.webRedirectUris = {registered};
+    });
+    const Response elsewhere = adminConsent(appId, form({{QStringLiteral("redirect_uri"), QStringLiteral("https://evil.example.com/")},
+                                                         {QStringLiteral("state"), QStringLiteral("s1")}}));
+    EXPECT_EQ(elsewhere.status, 400);
+    EXPECT_TRUE(elsewhere.body.contains("AADSTS50011")) << elsewhere.body.toStdString();
+    EXPECT_TRUE(header(elsewhere, "Location").isEmpty());
+    EXPECT_EQ(state.directory.servicePrincipalByAppId(appId, true), nullptr);
+
+    const Response r = adminConsent(appId, form({{QStringLiteral("redirect_uri"), registered},
+                                                 {QStringLiteral("state"), QStringLiteral("s1 & more")}}));
+    ASSERT_EQ(r.status, 302) << r.body.toStdString();
+    const QByteArray location = header(r, "Location");
+    EXPECT_TRUE(location.startsWith(registered.toUtf8() + "?")) << location.toStdString();
+    EXPECT_EQ(queryOf(location, "admin_consent"), QStringLiteral("True"));
+    EXPECT_EQ(queryOf(location, "tenant"), tenant());
+    EXPECT_EQ(queryOf(location, "state"), QStringLiteral("s1 & more"));
+    EXPECT_EQ(state.directory.grantedScopes(appId, kGraphAppId, QString()), QStringList{QStringLiteral("User.Read")});
+}
+
+TEST_F(EntraDirectTest, AdminConsentExtendsTheTenantWideGrantWithoutRepeatingScopes) {
+    const Created app = addApp(QStringLiteral("Kong DCR"), QString(), QString(),
+                               [](dcr::sandbox::Application& a) { a.requiredResourceAccess = kongPermissions(); });
+    const QString graphSpId = state.directory.servicePrincipalByAppId(kGraphAppId)->id;
+    state.directory.addPermissionGrant(dcr::sandbox::OAuth2PermissionGrant{
+        QString(), app.spId, QStringLiteral("AllPrincipals"), QString(), graphSpId, QStringLiteral("openid")});
+    const qsizetype servicePrincipals = state.directory.servicePrincipals.size();
+    ASSERT_EQ(adminConsent(app.appId).status, 200);
+    ASSERT_EQ(adminConsent(app.appId).status, 200);
+    ASSERT_EQ(state.directory.permissionGrants.size(), 1);
+    EXPECT_EQ(state.directory.permissionGrants.first().scope, QStringLiteral("openid User.Read"));
+    // The application's existing service principal is the one consented for.
+    EXPECT_EQ(state.directory.servicePrincipals.size(), servicePrincipals);
+    EXPECT_EQ(state.directory.grantedRoles(app.appId, kGraphAppId), QStringList{QStringLiteral("Application.ReadWrite.OwnedBy")});
+}
+
+TEST_F(EntraDirectTest, AdminConsentForAResourceWithoutAServicePrincipalGrantsNothing) {
+    const QString appId = addUnconsentedApp(QStringLiteral("CRM tool"), [](dcr::sandbox::Application& a) {
+        a.requiredResourceAccess.append(QJsonObject{
+            {QStringLiteral("resourceAppId"), kCrmAppId},
+            {QStringLiteral("resourceAccess"),
+             QJsonArray{QJsonObject{{QStringLiteral("id"), kCrmUserImpersonation}, {QStringLiteral("type"), QStringLiteral("Scope")}}}}});
+    });
+    ASSERT_TRUE(state.directory.removeServicePrincipal(state.directory.servicePrincipalByAppId(kCrmAppId)->id));
+    const Response r = adminConsent(appId);
+    EXPECT_EQ(r.status, 400);
+    EXPECT_TRUE(r.body.contains("AADSTS650052")) << r.body.toStdString();
+    EXPECT_EQ(state.directory.servicePrincipalByAppId(appId, true), nullptr);
+    EXPECT_TRUE(state.directory.appRoleAssignments.isEmpty());
+    EXPECT_TRUE(state.directory.permissionGrants.isEmpty());
 }
 
 }  // namespace

@@ -146,8 +146,11 @@ TEST_F(WizardTest, TheHappyPathClicksThroughEveryPageToAPassedValidation) {
     ASSERT_TRUE(driver->next());
 
     ASSERT_EQ(driver->page(), PageId::Consent);
+    // In the sandbox, the admin consent page is the sandbox's own.
     EXPECT_TRUE(driver->find<QLineEdit>("adminConsentUrlEdit")->text().startsWith(
-        QStringLiteral("https://login.microsoftonline.com/%1/adminconsent?client_id=").arg(driver->info.value(QStringLiteral("tenant_id")).toString())));
+        QStringLiteral("%1/login/%2/adminconsent?client_id=")
+            .arg(driver->info.value(QStringLiteral("base_url")).toString(), driver->info.value(QStringLiteral("tenant_id")).toString())))
+        << driver->find<QLineEdit>("adminConsentUrlEdit")->text().toStdString();
     ASSERT_TRUE(driver->next());
 
     ASSERT_EQ(driver->page(), PageId::ClientSecret);
@@ -206,6 +209,14 @@ TEST_F(WizardTest, TheHappyPathClicksThroughEveryPageToAPassedValidation) {
     EXPECT_TRUE(links->textInteractionFlags().testFlag(Qt::LinksAccessibleByKeyboard));
     EXPECT_NE(links->focusPolicy() & Qt::TabFocus, 0);
     EXPECT_GE(driver->find<QTreeView>("summaryObjects")->model()->rowCount(), 7);
+    // The admin consent link opens the sandbox's consent page, which grants what is already granted.
+    const QString consent = QStringLiteral("/login/%1/adminconsent?client_id=%2").arg(driver->info.value(QStringLiteral("tenant_id")).toString(), appId);
+    EXPECT_TRUE(text("adminConsentLink").contains(QStringLiteral("<a href=\"") + driver->info.value(QStringLiteral("base_url")).toString() + consent))
+        << text("adminConsentLink").toStdString();
+    QByteArray consentPage;
+    EXPECT_EQ(driver->sandboxRequest("GET", consent, {}, &consentPage), 200) << consentPage.toStdString();
+    EXPECT_TRUE(consentPage.contains(driver->wizard->controller().profile().azure.appDisplayName.toHtmlEscaped().toUtf8()))
+        << consentPage.toStdString();
     EXPECT_TRUE(driver->forwardButton()->isVisible());
     driver->click(driver->forwardButton());
     EXPECT_FALSE(driver->wizard->isVisible());

@@ -1,6 +1,7 @@
 // The wizard's models without widgets: field checks, the Azure links and explanations, the step
 // list the Review/Apply/Validate pages show, the log's redaction and the report.
 #include "engine/blueprints/kong_dcr_azure.h"
+#include "core/endpoints.h"
 #include "engine/session.h"
 #include "wizard/azure_guide.h"
 #include "wizard/deep_links.h"
@@ -50,12 +51,16 @@ TEST(FieldChecks, NamesUrlsAndLists) {
 
 TEST(AzureGuide, LinksFollowTheCloud) {
     Profile p;
-    EXPECT_EQ(adminConsentUrl(p, QStringLiteral("tid"), QStringLiteral("aid")).toString(),
+    EXPECT_EQ(adminConsentUrl(Endpoints::forProfile(p).login, QStringLiteral("tid"), QStringLiteral("aid")).toString(),
               QStringLiteral("https://login.microsoftonline.com/tid/adminconsent?client_id=aid"));
+    EXPECT_EQ(adminConsentUrl(Endpoints::sandbox(8080).login, QStringLiteral("tid"), QStringLiteral("aid")).toString(),
+              QStringLiteral("http://127.0.0.1:8080/login/tid/adminconsent?client_id=aid"));
     EXPECT_EQ(azurePortalAppUrl(p, QStringLiteral("aid")).toString(),
               QStringLiteral("https://portal.azure.com/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Overview/appId/aid"));
     p.azure.cloud = QStringLiteral("usgov");
-    EXPECT_TRUE(adminConsentUrl(p, QStringLiteral("tid"), QStringLiteral("aid")).toString().startsWith(QStringLiteral("https://login.microsoftonline.us/")));
+    EXPECT_TRUE(adminConsentUrl(Endpoints::forProfile(p).login, QStringLiteral("tid"), QStringLiteral("aid"))
+                    .toString()
+                    .startsWith(QStringLiteral("https://login.microsoftonline.us/")));
     EXPECT_TRUE(azurePortalAppUrl(p, QStringLiteral("aid")).toString().startsWith(QStringLiteral("https://portal.azure.us/")));
 }
 

@@ -70,12 +70,12 @@ void ConsentPage::initializePage() {
     const QString appId = controller().appLookup().existingAppId();
     if (appId.isEmpty()) {
         // The braces of the placeholder would be percent-encoded in a URL: they are added to the text.
-        m_url->setText(wizard::adminConsentUrl(profile, tenant, QStringLiteral("client-id")).toString().replace(
+        m_url->setText(wizard::adminConsentUrl(controller().endpoints().login, tenant, QStringLiteral("client-id")).toString().replace(
             QStringLiteral("=client-id"), QStringLiteral("={client-id}")));
         m_urlNote->setText(tr("The app does not exist yet: {client-id} is its client ID, which the Summary page shows "
                               "with the complete link once the app is registered."));
     } else {
-        m_url->setText(wizard::adminConsentUrl(profile, tenant, appId).toString());
+        m_url->setText(wizard::adminConsentUrl(controller().endpoints().login, tenant, appId).toString());
         m_urlNote->setText(tr("The link is for the existing app with client ID %1.").arg(appId));
     }
 }

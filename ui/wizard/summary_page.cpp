@@ -139,7 +139,7 @@ void SummaryPage::refresh() {
     m_links->setVisible(!links.isEmpty());
     m_consentLink->setVisible(hasApp);
     if (hasApp) {
-        const QUrl consent = wizard::adminConsentUrl(profile, tenantId.isEmpty() ? profile.azure.tenant : tenantId, appId);
+        const QUrl consent = wizard::adminConsentUrl(controller().endpoints().login, tenantId.isEmpty() ? profile.azure.tenant : tenantId, appId);
         m_consentLink->setText(tr("Admin consent link, for an administrator to review or grant it again: %1")
                                    .arg(link(consent, consent.toString())));
     }
