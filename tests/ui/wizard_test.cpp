@@ -23,6 +23,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProcess>
+#include <QScrollBar>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTranslator>
@@ -265,6 +266,10 @@ TEST_F(WizardTest, ApplyShowsThePageBeforeTheRunStarts) {
     EXPECT_FALSE(driver->pageComplete());
     ASSERT_TRUE(waitUntil([&] { return run.phase() == dcr::wizard::RunController::Phase::Applying; }, 5000));
     ASSERT_TRUE(driver->waitComplete(kApplyTimeoutMs)) << driver->find<QPlainTextEdit>("applyLog")->toPlainText().toStdString();
+    // The log shows its newest lines.
+    const QScrollBar* logBar = driver->find<QPlainTextEdit>("applyLog")->verticalScrollBar();
+    EXPECT_GT(logBar->maximum(), 0);
+    EXPECT_EQ(logBar->value(), logBar->maximum());
 }
 
 TEST_F(WizardTest, ApplyInAWindowThatIsNotOnScreenStartsAtOnce) {

@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QTreeView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -93,7 +94,7 @@ ApplyPage::ApplyPage(WizardController& controller, QWidget* parent)
     wizard::RunLog& log = controller.log();
     for (const QString& line : log.lines())
         m_log->appendPlainText(line);
-    connect(&log, &wizard::RunLog::appended, m_log, &QPlainTextEdit::appendPlainText);
+    connect(&log, &wizard::RunLog::appended, this, &ApplyPage::appendToLog);
     connect(copyLog, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(this->controller().log().text()); });
     connect(m_retry, &QPushButton::clicked, &run, &RunController::retry);
     connect(m_skip, &QPushButton::clicked, this, [this] {
@@ -122,6 +123,23 @@ void ApplyPage::initializePage() {
     refresh();
     QTimer::singleShot(kStartAfterMs, this, &ApplyPage::startPendingRun);
 }
+
+void ApplyPage::showEvent(QShowEvent* event) {
+    WizardPage::showEvent(event);
+    // Lines were added while the page was hidden, where the log cannot follow them.
+    scrollLogToEnd();
+}
+
+void ApplyPage::appendToLog(const QString& line) {
+    // The log follows its newest line, as a terminal does, unless the user scrolled up to read.
+    const QScrollBar* bar = m_log->verticalScrollBar();
+    const bool following = !m_log->isVisible() || bar->value() >= bar->maximum();
+    m_log->appendPlainText(line);
+    if (following)
+        scrollLogToEnd();
+}
+
+void ApplyPage::scrollLogToEnd() { m_log->verticalScrollBar()->setValue(m_log->verticalScrollBar()->maximum()); }
 
 void ApplyPage::startPendingRun() {
     if (!m_startWhenPainted)

@@ -28,12 +28,15 @@ public:
 
 protected:
     bool event(QEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     static constexpr int kStartAfterMs = 100;
 
     void refresh();
     void startPendingRun();
+    void appendToLog(const QString& line);
+    void scrollLogToEnd();
 
     QTreeView* m_steps;
     QLabel* m_status;
