@@ -62,4 +62,14 @@ QList<int> dependencyOrder(const Plan& plan, QString* error) {
     return order;
 }
 
+Step makeStep(const char* id, QString title, QString description, QStringList dependsOn, bool optional) {
+    Step s;
+    s.id = QString::fromLatin1(id);
+    s.title = std::move(title);
+    s.description = std::move(description);
+    s.dependsOn = std::move(dependsOn);
+    s.optional = optional;
+    return s;
+}
+
 }  // namespace dcr::engine

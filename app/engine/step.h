@@ -66,6 +66,9 @@ struct Step {
 
 using Plan = QList<Step>;
 
+// A step of a plan with what people read of it; the blueprint then sets its actions.
+Step makeStep(const char* id, QString title, QString description, QStringList dependsOn, bool optional = false);
+
 // Orders the steps so that each comes after everything it depends on (stable for independent
 // steps); returns an empty list and sets *error when an id is unknown or there is a cycle.
 QList<int> dependencyOrder(const Plan& plan, QString* error);

@@ -408,16 +408,6 @@ void testSignInStep(Context& ctx, StepDone done, const DynamicsTargets& targets)
     signIn->startDeviceCode();
 }
 
-Step makeStep(const char* id, QString title, QString description, QStringList deps, bool optional = false) {
-    Step s;
-    s.id = QString::fromLatin1(id);
-    s.title = std::move(title);
-    s.description = std::move(description);
-    s.dependsOn = std::move(deps);
-    s.optional = optional;
-    return s;
-}
-
 }  // namespace
 
 Plan dynamicsClientPlan(const DynamicsTargets& targets) {

@@ -809,16 +809,6 @@ void roundTripStep(Context& ctx, StepDone done, const ValidationTargets& targets
 
 void wouldCheck(const QString& what, StepDone done) { done(StepResult::done(Outcome::WouldCheck, what)); }
 
-Step makeStep(const char* id, QString title, QString description, QStringList deps, bool optional = false) {
-    Step s;
-    s.id = QString::fromLatin1(id);
-    s.title = std::move(title);
-    s.description = std::move(description);
-    s.dependsOn = std::move(deps);
-    s.optional = optional;
-    return s;
-}
-
 }  // namespace
 
 QStringList presetAppRoles(Profile::PermissionPreset preset) {
