@@ -49,10 +49,13 @@ public:
         tick();
         m_timer.stop();
     }
-    double largestGapMs() const { return m_largestNs / 1e6; }
-    double largestGapAtMs() const { return m_largestAtNs / 1e6; }
-    qint64 ticks() const { return m_ticks; }
-    qint64 gapsOver16Ms() const { return m_over16; }
+    // Every figure comes from the recorded gaps (one per tick).
+    double largestGapMs() const { return largest().ns / 1e6; }
+    double largestGapAtMs() const { return largest().fromNs / 1e6; }
+    qint64 ticks() const { return qint64(m_gaps.size()); }
+    qint64 gapsOver16Ms() const {
+        return std::count_if(m_gaps.begin(), m_gaps.end(), [](const Gap& g) { return g.ns - kPeriodMs * 1000000LL > 16000000LL; });
+    }
     // The longest gaps, longest first, each with where it began: since the start of the Apply and
     // on CLOCK_MONOTONIC, like `perf record -k CLOCK_MONOTONIC`, to find what ran in it.
     QJsonArray longestGaps(int count) const {
@@ -67,7 +70,14 @@ public:
                                        {QStringLiteral("gui_cpu_ms"), gaps[i].cpuNs / 1e6}});
         return longest;
     }
-    double largestGapCpuMs() const { return m_largestCpuNs / 1e6; }
+    // On a loaded machine a gap is partly other processes running: the GUI thread's own CPU time
+    // within a gap is the work that kept the event loop from running.
+    double largestGapCpuMs() const {
+        qint64 most = 0;
+        for (const Gap& g : m_gaps)
+            most = std::max(most, g.cpuNs);
+        return most / 1e6;
+    }
     double cpuMs() const { return (m_lastCpu - m_startCpu) / 1e6; }
     double elapsedMs() const { return m_clock.nsecsElapsed() / 1e6; }
 
@@ -81,39 +91,28 @@ private:
     void tick() {
         const qint64 now = m_clock.nsecsElapsed();
         const qint64 cpu = threadCpuNs();
-        const qint64 gap = now - m_last;
-        // On a loaded machine a gap is partly other processes running: the GUI thread's own CPU
-        // time within the gap is the work that kept the event loop from running.
-        const qint64 gapCpu = cpu - m_lastCpu;
-        m_largestCpuNs = std::max(m_largestCpuNs, gapCpu);
-        m_lastCpu = cpu;
-        if (gap > m_largestNs) {
-            m_largestNs = gap;
-            m_largestAtNs = m_last;
-        }
-        if (gap - kPeriodMs * 1000000LL > 16000000LL)
-            ++m_over16;
-        m_gaps.push_back({m_last, gap, gapCpu});
+        m_gaps.push_back({m_last, now - m_last, cpu - m_lastCpu});
         m_last = now;
-        ++m_ticks;
+        m_lastCpu = cpu;
     }
 
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_last = 0;
-    qint64 m_largestNs = 0;
-    qint64 m_largestAtNs = 0;
-    qint64 m_ticks = 0;
-    qint64 m_over16 = 0;
-    qint64 m_origin = 0;
-    qint64 m_lastCpu = 0;
-    qint64 m_startCpu = 0;
-    qint64 m_largestCpuNs = 0;
     struct Gap {
         qint64 fromNs;
         qint64 ns;
         qint64 cpuNs;
     };
+    // The first of the longest gaps.
+    Gap largest() const {
+        const auto it = std::max_element(m_gaps.begin(), m_gaps.end(), [](const Gap& a, const Gap& b) { return a.ns < b.ns; });
+        return it == m_gaps.end() ? Gap{0, 0, 0} : *it;
+    }
+
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_last = 0;
+    qint64 m_origin = 0;
+    qint64 m_lastCpu = 0;
+    qint64 m_startCpu = 0;
     std::vector<Gap> m_gaps;
 };
 
