@@ -33,6 +33,9 @@ const QString kDefaultScope = QStringLiteral(".default");
 const QString kOfflineAccess = QStringLiteral("offline_access");
 const QString kOpenId = QStringLiteral("openid");
 const QString kDeviceCodeGrant = QStringLiteral("urn:ietf:params:oauth:grant-type:device_code");
+// Entra's token endpoint also takes the device code grant by its short name, which Microsoft's own
+// libraries send.
+const QString kDeviceCodeGrantShort = QStringLiteral("device_code");
 const QStringList kOidcScopes{kOpenId, QStringLiteral("profile"), QStringLiteral("email"), kOfflineAccess};
 // Microsoft Graph Command Line Tools is registered with these; the loopback ones take any port.
 const QStringList kCommandLineToolsRedirectUris{QStringLiteral("http://localhost"), QStringLiteral("http://127.0.0.1"),
@@ -694,10 +697,16 @@ QString responseScope(const DelegatedGrant& grant) {
     return scopes.join(QLatin1Char(' '));
 }
 
+// Microsoft's libraries send client_info=1 and build their account cache from the answer's
+// client_info: base64url of {"uid": the user's object id, "utid": the tenant id}.
+bool wantsClientInfo(const Request& r) { return r.formValue(QStringLiteral("client_info")) == QLatin1String("1"); }
+
 // The token response of a delegated grant: the access token for the resource, a refresh token when
-// offline_access was consented (stored with everything consented), an ID token when openid was.
+// offline_access was consented (stored with everything consented), an ID token when openid was,
+// and client_info when the request asked for it.
 Response delegatedTokens(SandboxState& s, const Client& c, bool publicClient, const User& user,
-                         const DelegatedGrant& consented, const DelegatedGrant& issued, const QString& nonce) {
+                         const DelegatedGrant& consented, const DelegatedGrant& issued, const QString& nonce,
+                         bool clientInfo) {
     Directory& d = s.directory;
     const int version = tokenVersion(d, issued.resourceAppId);
     QJsonObject claims = accessTokenClaims(d, version, issued.audience, issued.resourceAppId, c.appId, publicClient);
@@ -744,6 +753,11 @@ Response delegatedTokens(SandboxState& s, const Client& c, bool publicClient, co
             id.insert(QStringLiteral("nonce"), nonce);
         body.insert(QStringLiteral("id_token"), QString::fromLatin1(s.tokens.sign(id)));
     }
+    if (clientInfo)
+        body.insert(QStringLiteral("client_info"),
+                    QString::fromLatin1(base64Url(QJsonDocument(QJsonObject{{QStringLiteral("uid"), user.id},
+                                                                            {QStringLiteral("utid"), d.tenant.id}})
+                                                      .toJson(QJsonDocument::Compact))));
     return tokenResponse(body);
 }
 
@@ -870,6 +884,7 @@ public:
     Response discoveryV2(const Request& r);
     Response discoveryV1(const Request& r);
     Response keys(const Request& r);
+    Response instanceDiscovery(const Request& r);
     Response authorize(const Request& r);
     Response authorizeAnswer(const Request& r);
     Response deviceCode(const Request& r);
@@ -955,6 +970,34 @@ Response Entra::keys(const Request& r) {
     if (std::optional<Failure> f = checkTenant(dir(), r.params.value(0), QStringLiteral("invalid_tenant")))
         return f->response();
     return Response::json(200, m_s.tokens.jwks());
+}
+
+// Instance discovery, which Microsoft's libraries ask before they trust an authority they do not
+// know: for an authorize endpoint of this instance, where the tenant's discovery document is
+// (v2.0 for a v2.0 endpoint) and which host names are the same instance. The port is not
+// compared: MSAL drops it from the authorize endpoint it sends.
+Response Entra::instanceDiscovery(const Request& r) {
+    const QUrl sandbox(m_s.baseUrl);
+    const QStringList aliases{sandbox.host()};
+    QJsonObject body{{QStringLiteral("api-version"), queryParam(r, QStringLiteral("api-version"))},
+                     {QStringLiteral("metadata"),
+                      QJsonArray{QJsonObject{{QStringLiteral("preferred_network"), sandbox.host()},
+                                             {QStringLiteral("preferred_cache"), sandbox.host()},
+                                             {QStringLiteral("aliases"), QJsonArray::fromStringList(aliases)}}}}};
+    const QString asked = queryParam(r, QStringLiteral("authorization_endpoint"));
+    if (asked.isEmpty())
+        return Response::json(200, body);
+    static const QRegularExpression authorizePath(QStringLiteral("^/login/([^/]+)/oauth2/(v2\\.0/)?authorize/?$"));
+    const QUrl endpoint(asked);
+    const QRegularExpressionMatch m = authorizePath.match(endpoint.path());
+    if (endpoint.scheme() != sandbox.scheme() || !aliases.contains(endpoint.host()) || !m.hasMatch())
+        return Failure{400, QStringLiteral("invalid_instance"), 50049,
+                       QStringLiteral("Unknown or invalid instance.")}
+            .response();
+    body.insert(QStringLiteral("tenant_discovery_endpoint"),
+                loginBase() + QLatin1Char('/') + m.captured(1) + (m.captured(2).isEmpty() ? QString() : QStringLiteral("/v2.0")) +
+                    QStringLiteral("/.well-known/openid-configuration"));
+    return Response::json(200, body);
 }
 
 Response Entra::authorize(const Request& r) {
@@ -1251,9 +1294,11 @@ Response Entra::tokenV2(const Request& r) {
     const QString tenant = r.params.value(0);
     if (std::optional<Failure> f = checkTenant(d, tenant))
         return f->response();
-    const QString grantType = r.formValue(QStringLiteral("grant_type"));
+    QString grantType = r.formValue(QStringLiteral("grant_type"));
     if (grantType.isEmpty())
         return missingParameter(QStringLiteral("grant_type")).response();
+    if (grantType == kDeviceCodeGrantShort)
+        grantType = kDeviceCodeGrant;
     if (grantType == QLatin1String("client_credentials"))
         return clientCredentialsGrant(r, tenant, false);
     const bool known = grantType == QLatin1String("authorization_code") || grantType == kDeviceCodeGrant ||
@@ -1316,7 +1361,7 @@ Response Entra::redeemCode(const Request& r, const Client& c, const ClientCreden
     if (!user)
         return invalidGrant(70000, QStringLiteral("The user who signed in no longer exists.")).response();
     it->redeemed = true;
-    return delegatedTokens(m_s, c, creds.secret.isEmpty(), *user, it->grant, issued, it->nonce);
+    return delegatedTokens(m_s, c, creds.secret.isEmpty(), *user, it->grant, issued, it->nonce, wantsClientInfo(r));
 }
 
 Response Entra::pollDeviceCode(const Request& r, const Client& c, const ClientCredentials& creds) {
@@ -1370,7 +1415,7 @@ Response Entra::pollDeviceCode(const Request& r, const Client& c, const ClientCr
     if (!user)
         return invalidGrant(70000, QStringLiteral("The user who signed in no longer exists.")).response();
     it->status = DeviceAuthorization::Status::Redeemed;
-    return delegatedTokens(m_s, c, creds.secret.isEmpty(), *user, it->grant, it->grant, QString());
+    return delegatedTokens(m_s, c, creds.secret.isEmpty(), *user, it->grant, it->grant, QString(), wantsClientInfo(r));
 }
 
 Response Entra::refresh(const Request& r, const Client& c, const ClientCredentials& creds) {
@@ -1396,7 +1441,7 @@ Response Entra::refresh(const Request& r, const Client& c, const ClientCredentia
     it->redeemed = true;
     // delegatedTokens stores the new refresh token, which may move the hash's entries.
     const DelegatedGrant consented = it->grant;
-    return delegatedTokens(m_s, c, creds.secret.isEmpty(), *user, consented, issued, QString());
+    return delegatedTokens(m_s, c, creds.secret.isEmpty(), *user, consented, issued, QString(), wantsClientInfo(r));
 }
 
 Response Entra::clientCredentialsGrant(const Request& r, const QString& tenant, bool v1) {
@@ -1499,16 +1544,37 @@ Response Entra::fallback(const Request& r) {
                     .arg(esc(r.path)));
 }
 
+// What Entra adds to every answer: its own request id, and the caller's client-request-id (the
+// correlation id Microsoft's libraries send) echoed as a header and used as the error body's
+// correlation id, so that a client's log and the service's answer can be matched.
+Response withRequestIds(const Request& r, Response response) {
+    response.header("x-ms-request-id", newGuid().toLatin1());
+    const QString clientRequestId = QString::fromLatin1(r.header("client-request-id")).trimmed();
+    if (!isGuid(clientRequestId))
+        return response;
+    response.header("client-request-id", clientRequestId.toLatin1());
+    QJsonObject body = QJsonDocument::fromJson(response.body).object();
+    const QString generated = body.value(QStringLiteral("correlation_id")).toString();
+    if (!generated.isEmpty()) {
+        body.insert(QStringLiteral("correlation_id"), clientRequestId);
+        body.insert(QStringLiteral("error_description"),
+                    body.value(QStringLiteral("error_description")).toString().replace(generated, clientRequestId));
+        response.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    }
+    return response;
+}
+
 }  // namespace
 
 void registerEntra(Router& router, SandboxState& state) {
     auto entra = std::make_shared<Entra>(state);
     const auto route = [&router, entra](const char* method, const QString& pattern, Response (Entra::*handler)(const Request&)) {
-        router.add(method, pattern, [entra, handler](const Request& r) { return (entra.get()->*handler)(r); });
+        router.add(method, pattern, [entra, handler](const Request& r) { return withRequestIds(r, (entra.get()->*handler)(r)); });
     };
     route("GET", QStringLiteral("/login/([^/]+)/v2\\.0/\\.well-known/openid-configuration"), &Entra::discoveryV2);
     route("GET", QStringLiteral("/login/([^/]+)/\\.well-known/openid-configuration"), &Entra::discoveryV1);
     route("GET", QStringLiteral("/login/([^/]+)/discovery(?:/v2\\.0)?/keys"), &Entra::keys);
+    route("GET", QStringLiteral("/login/([^/]+)/discovery/instance"), &Entra::instanceDiscovery);
     route("GET", QStringLiteral("/login/([^/]+)/oauth2/v2\\.0/authorize"), &Entra::authorize);
     route("POST", QStringLiteral("/login/([^/]+)/oauth2/v2\\.0/authorize"), &Entra::authorizeAnswer);
     route("POST", QStringLiteral("/login/([^/]+)/oauth2/v2\\.0/devicecode"), &Entra::deviceCode);
@@ -1518,7 +1584,7 @@ void registerEntra(Router& router, SandboxState& state) {
     route("POST", QStringLiteral("/login/device"), &Entra::deviceAnswer);
     route("POST", QStringLiteral("/_sandbox/device/approve"), &Entra::approveDeviceCode);
     route("GET", QStringLiteral("/login/([^/]+)/adminconsent"), &Entra::adminConsent);
-    router.setFallback(QStringLiteral("/login"), [entra](const Request& r) { return entra->fallback(r); });
+    router.setFallback(QStringLiteral("/login"), [entra](const Request& r) { return withRequestIds(r, entra->fallback(r)); });
 }
 
 }  // namespace dcr::sandbox

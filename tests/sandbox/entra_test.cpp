@@ -1080,4 +1080,89 @@ TEST_F(EntraDirectTest, AdminConsentForAResourceWithoutAServicePrincipalGrantsNo
     EXPECT_TRUE(state.directory.permissionGrants.isEmpty());
 }
 
+// ---- what Microsoft's libraries send -----------------------------------------------------------------
+
+// MSAL's device code poll as it goes over the wire: the short grant name beside the URN, the device
+// code also as "code", client_info=1, and the x-client-* and client-request-id headers.
+TEST_F(EntraInteractiveTest, TheShortDeviceCodeGrantAndMsalsExtraParametersAreAccepted) {
+    const QJsonObject device = startDeviceCode();
+    const QString deviceCode = str(device, "device_code");
+    const QString correlation = QStringLiteral("3f2504e0-4f89-11d3-9a0c-0305e82c3301");
+    const QList<QPair<QByteArray, QByteArray>> headers{{"client-request-id", correlation.toLatin1()},
+                                                       {"x-client-sku", "MSAL.Python"},
+                                                       {"x-client-ver", "1.21.0"},
+                                                       {"x-client-os", "linux"},
+                                                       {"x-client-current-telemetry", "4|622,0|,|"},
+                                                       {"return-client-request-id", "true"}};
+    const auto poll = [&](const QString& grantType) {
+        return postForm(login(QStringLiteral("/oauth2/v2.0/token")),
+                        form({{QStringLiteral("grant_type"), grantType},
+                              {QStringLiteral("client_id"), kCliClientId},
+                              {QStringLiteral("device_code"), deviceCode},
+                              {QStringLiteral("code"), deviceCode},
+                              {QStringLiteral("client_info"), QStringLiteral("1")},
+                              {QStringLiteral("x-client-SKU"), QStringLiteral("MSAL.Python")},
+                              {QStringLiteral("claims"), QStringLiteral("{\"access_token\":{\"xms_cc\":{\"values\":[\"CP1\"]}}}")}}),
+                        headers);
+    };
+    const HttpResult pending = poll(QStringLiteral("device_code"));
+    EXPECT_EQ(pending.status, 400);
+    EXPECT_EQ(str(pending.json(), "error"), QStringLiteral("authorization_pending")) << pending.body.toStdString();
+    EXPECT_EQ(pending.header("client-request-id"), correlation.toLatin1());
+    EXPECT_EQ(str(pending.json(), "correlation_id"), correlation);
+    EXPECT_TRUE(str(pending.json(), "error_description").contains(QStringLiteral("Correlation ID: ") + correlation));
+    EXPECT_FALSE(pending.header("x-ms-request-id").isEmpty());
+
+    ASSERT_EQ(sendJson("POST", QStringLiteral("/_sandbox/device/approve"), QJsonObject{{QStringLiteral("user_code"), str(device, "user_code")}})
+                  .status,
+              200);
+    dcr::test::waitUntil([] { return false; }, 1000);  // the interval is 1 s
+    const HttpResult token = poll(QStringLiteral("device_code"));
+    ASSERT_EQ(token.status, 200) << token.body.toStdString();
+    EXPECT_EQ(token.header("client-request-id"), correlation.toLatin1());
+    const QJsonObject claims = claimsOf(str(token.json(), "access_token"));
+    EXPECT_EQ(str(claims, "upn"), infoValue("admin_user_principal_name"));
+    const QJsonObject clientInfo =
+        QJsonDocument::fromJson(QByteArray::fromBase64(str(token.json(), "client_info").toLatin1(),
+                                                       QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals))
+            .object();
+    EXPECT_EQ(str(clientInfo, "uid"), str(claims, "oid"));
+    EXPECT_EQ(str(clientInfo, "utid"), tenant());
+}
+
+TEST_F(EntraTest, TheLongDeviceCodeGrantStillWorksAndWithoutClientInfoTheAnswerHasNone) {
+    const HttpResult token = pollDevice(str(startDeviceCode(), "device_code"));
+    ASSERT_EQ(token.status, 200) << token.body.toStdString();
+    EXPECT_FALSE(token.json().contains(QStringLiteral("client_info")));
+    EXPECT_TRUE(token.header("client-request-id").isEmpty());
+}
+
+TEST_F(EntraTest, AnUnknownGrantTypeIsStill70003) {
+    const HttpResult r = postForm(login(QStringLiteral("/oauth2/v2.0/token")),
+                                  form({{QStringLiteral("grant_type"), QStringLiteral("device")},
+                                        {QStringLiteral("client_id"), kCliClientId}}));
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(str(r.json(), "error"), QStringLiteral("unsupported_grant_type"));
+    EXPECT_EQ(errorCode(r.json()), 70003);
+}
+
+TEST_F(EntraTest, InstanceDiscoveryNamesTheTenantsDiscoveryDocument) {
+    // MSAL sends the authorize endpoint without the port.
+    const QString authorize = QUrl(base).scheme() + QStringLiteral("://127.0.0.1") + login(QStringLiteral("/oauth2/v2.0/authorize"));
+    HttpResult r = send("GET", QStringLiteral("/login/common/discovery/instance?api-version=1.0&authorization_endpoint=") +
+                                   QString::fromLatin1(QUrl::toPercentEncoding(authorize)));
+    ASSERT_EQ(r.status, 200) << r.body.toStdString();
+    EXPECT_EQ(str(r.json(), "tenant_discovery_endpoint"), base + login(QStringLiteral("/v2.0/.well-known/openid-configuration")));
+    EXPECT_EQ(r.json().value(QStringLiteral("metadata")).toArray().first().toObject().value(QStringLiteral("aliases")).toArray(),
+              QJsonArray{QStringLiteral("127.0.0.1")});
+    const HttpResult v2 = send("GET", QUrl(str(r.json(), "tenant_discovery_endpoint")).path());
+    EXPECT_EQ(v2.status, 200);
+
+    r = send("GET", QStringLiteral("/login/common/discovery/instance?api-version=1.1&authorization_endpoint=") +
+                        QString::fromLatin1(QUrl::toPercentEncoding(QStringLiteral("https://login.example.com/x/oauth2/authorize"))));
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(str(r.json(), "error"), QStringLiteral("invalid_instance"));
+    EXPECT_EQ(errorCode(r.json()), 50049);
+}
+
 }  // namespace
