@@ -18,6 +18,9 @@ packages=(
     dbus dbus-bin dbus-daemon xvfb xauth curl jq openssl
     # tests: the parsers' libFuzzer targets (tests/fuzz/), built with clang and its fuzzer runtime
     clang libclang-rt-14-dev
+    # tests: real clients judge the sandbox: Microsoft's MSAL for Python (tests/msal/), and Chromium
+    # driven headless through Selenium (tests/browser/)
+    python3-msal python3-requests chromium chromium-driver python3-selenium
     # packaging: man pages from --help, the .deb's computed Depends (dpkg-shlibdeps, and file, which
     # CPack uses to find the ELF files), and the desktop entry and AppStream validators
     help2man dpkg-dev file desktop-file-utils appstream
