@@ -11,6 +11,7 @@
 #include <QNetworkReply>
 #include <QPointer>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -31,9 +32,26 @@ QString randomUnreserved(int length) {
     return out;
 }
 
-const QByteArray kClosePage =
-    "<!doctype html><html><head><meta charset=\"utf-8\"><title>dcr-wizard</title></head>"
-    "<body style=\"font-family:sans-serif\"><h1>Signed in</h1><p>You can close this window and return to dcr-wizard.</p></body></html>";
+// A request that has not sent its headers after this long is dropped (a stray or stuck client must
+// not hold a socket); a request line and headers larger than kMaxRequestBytes are no redirect.
+constexpr int kRequestIdleMs = 30000;
+constexpr qsizetype kMaxRequestBytes = 64 * 1024;
+// How often a second listener on ::1 may fail to get the port 127.0.0.1 got before the sign-in
+// makes do with IPv4 alone.
+constexpr int kPortAttempts = 8;
+
+QByteArray loopbackPage(const QString& title, const QString& text) {
+    return QStringLiteral("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>dcr-wizard: %1</title></head>"
+                          "<body style=\"font-family:sans-serif;max-width:40em;margin:3em auto\"><h1>%1</h1><p>%2</p></body></html>")
+        .arg(title.toHtmlEscaped(), text.toHtmlEscaped())
+        .toUtf8();
+}
+
+void answer(QTcpSocket* socket, const QByteArray& status, const QByteArray& page) {
+    socket->write("HTTP/1.1 " + status + "\r\nContent-Type: text/html; charset=utf-8\r\nCache-Control: no-store\r\n"
+                  "Connection: close\r\nContent-Length: " + QByteArray::number(page.size()) + "\r\n\r\n" + page);
+    socket->disconnectFromHost();
+}
 
 }  // namespace
 
@@ -51,7 +69,10 @@ struct EntraSignIn::Private {
     QString tenant;
     QString clientId;
     QStringList scopes;
-    QTcpServer* listener = nullptr;
+    // The redirect URI says localhost, which a browser may resolve to 127.0.0.1 or to ::1: one
+    // listener on each, on the same port. Closed only once the answer with the right state came.
+    QList<QTcpServer*> listeners;
+    bool answered = false;  // the sign-in's own answer arrived: further requests are turned away
     QString verifier;
     QString state;
     QString redirectUri;
@@ -97,25 +118,55 @@ EntraSignIn::~EntraSignIn() = default;
 void EntraSignIn::cancel() {
     ++d->generation;
     d->poll.stop();
-    if (d->listener) {
-        d->listener->close();
-        d->listener->deleteLater();
-        d->listener = nullptr;
-    }
+    closeListeners();
 }
+
+void EntraSignIn::closeListeners() {
+    for (QTcpServer* listener : std::as_const(d->listeners)) {
+        listener->close();
+        listener->deleteLater();
+    }
+    d->listeners.clear();
+}
+
+bool EntraSignIn::listenOnLoopback() {
+    for (int attempt = 0; attempt < kPortAttempts; ++attempt) {
+        auto* v4 = new QTcpServer(this);
+        if (!v4->listen(QHostAddress::LocalHost, 0)) {
+            delete v4;
+            return false;
+        }
+        auto* v6 = new QTcpServer(this);
+        if (v6->listen(QHostAddress::LocalHostIPv6, v4->serverPort())) {
+            d->listeners = {v4, v6};
+            return true;
+        }
+        const bool inUse = v6->serverError() == QAbstractSocket::AddressInUseError;
+        delete v6;
+        if (!inUse) {  // no IPv6 on this machine: localhost is 127.0.0.1 then
+            d->listeners = {v4};
+            return true;
+        }
+        delete v4;
+    }
+    return false;
+}
+
+quint16 EntraSignIn::loopbackPort() const { return d->listeners.isEmpty() ? 0 : d->listeners.first()->serverPort(); }
 
 void EntraSignIn::startBrowserSignIn() {
     cancel();
-    d->listener = new QTcpServer(this);
-    if (!d->listener->listen(QHostAddress::LocalHost, 0)) {
+    d->answered = false;
+    if (!listenOnLoopback()) {
         emitFailure(Error::make(QStringLiteral("auth.loopback"), tr("No local port is free for the sign-in answer."),
                                 tr("Use the device code sign-in instead.")));
         return;
     }
     d->verifier = randomUnreserved(64);
     d->state = randomUnreserved(32);
-    d->redirectUri = QStringLiteral("http://localhost:%1").arg(d->listener->serverPort());
-    connect(d->listener, &QTcpServer::newConnection, this, &EntraSignIn::onLoopbackConnection);
+    d->redirectUri = QStringLiteral("http://localhost:%1").arg(loopbackPort());
+    for (QTcpServer* listener : std::as_const(d->listeners))
+        connect(listener, &QTcpServer::newConnection, this, [this, listener] { onLoopbackConnection(listener); });
 
     QUrl url = d->endpoint(QStringLiteral("/oauth2/v2.0/authorize"));
     QUrlQuery query;
@@ -131,54 +182,80 @@ void EntraSignIn::startBrowserSignIn() {
     emit browserUrl(url);
 }
 
-void EntraSignIn::onLoopbackConnection() {
-    QTcpSocket* socket = d->listener ? d->listener->nextPendingConnection() : nullptr;
-    if (!socket)
-        return;
-    auto buffer = std::make_shared<QByteArray>();
-    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-    connect(socket, &QTcpSocket::readyRead, this, [this, socket, buffer] {
-        buffer->append(socket->readAll());
-        if (!buffer->contains("\r\n\r\n")) {
-            if (buffer->size() > 64 * 1024)
+void EntraSignIn::onLoopbackConnection(QTcpServer* listener) {
+    while (QTcpSocket* socket = listener->nextPendingConnection()) {
+        // Its own: closing the listeners must not take an answer still being written with them.
+        socket->setParent(this);
+        auto buffer = std::make_shared<QByteArray>();
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        QTimer::singleShot(kRequestIdleMs, socket, [socket] { socket->abort(); });
+        const quint64 generation = d->generation;
+        connect(socket, &QTcpSocket::readyRead, this, [this, socket, buffer, generation] {
+            buffer->append(socket->readAll());
+            if (!buffer->contains("\r\n\r\n")) {
+                if (buffer->size() > kMaxRequestBytes)
+                    socket->abort();
+                return;
+            }
+            if (generation != d->generation) {
                 socket->abort();
-            return;
-        }
-        const QList<QByteArray> requestLine = buffer->left(buffer->indexOf("\r\n")).split(' ');
-        const QUrl target(QString::fromLatin1(requestLine.value(1)));
-        const QUrlQuery query(target);
-        // Browsers also ask for /favicon.ico: answer only the redirect itself.
-        if (!query.hasQueryItem(QStringLiteral("code")) && !query.hasQueryItem(QStringLiteral("error"))) {
-            socket->write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-            socket->disconnectFromHost();
-            return;
-        }
-        socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nConnection: close\r\nContent-Length: " +
-                      QByteArray::number(kClosePage.size()) + "\r\n\r\n" + kClosePage);
-        socket->disconnectFromHost();
-        if (d->listener) {
-            d->listener->close();
-            d->listener->deleteLater();
-            d->listener = nullptr;
-        }
-        if (query.queryItemValue(QStringLiteral("state"), QUrl::FullyDecoded) != d->state) {
-            emitFailure(Error::make(QStringLiteral("auth.state_mismatch"), tr("The sign-in answer did not belong to this sign-in."),
-                                    tr("Start the sign-in again from dcr-wizard.")));
-            return;
-        }
-        if (query.hasQueryItem(QStringLiteral("error"))) {
-            const QJsonObject body{{QStringLiteral("error"), query.queryItemValue(QStringLiteral("error"), QUrl::FullyDecoded)},
-                                   {QStringLiteral("error_description"), query.queryItemValue(QStringLiteral("error_description"), QUrl::FullyDecoded)}};
-            emitFailure(Error::fromEntraTokenError(400, QJsonDocument(body).toJson()));
-            return;
-        }
-        redeem({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
-                {QStringLiteral("client_id"), d->clientId},
-                {QStringLiteral("code"), query.queryItemValue(QStringLiteral("code"), QUrl::FullyDecoded)},
-                {QStringLiteral("redirect_uri"), d->redirectUri},
-                {QStringLiteral("code_verifier"), d->verifier},
-                {QStringLiteral("scope"), d->scopes.join(QLatin1Char(' '))}});
-    });
+                return;
+            }
+            onLoopbackRequest(socket, buffer->left(buffer->indexOf("\r\n")));
+        });
+    }
+}
+
+// Only the redirect of this sign-in ends the wait: a GET of / with this sign-in's state and a code
+// or an error. Anything else (a favicon, a stale tab, another local program guessing) is answered
+// and the listener keeps waiting.
+void EntraSignIn::onLoopbackRequest(QTcpSocket* socket, const QByteArray& requestLine) {
+    socket->disconnect(this);
+    const QList<QByteArray> parts = requestLine.split(' ');
+    const QUrl target(QString::fromLatin1(parts.value(1)));
+    const QUrlQuery query(target);
+    const bool redirect = parts.value(0) == "GET" && (target.path().isEmpty() || target.path() == QLatin1String("/")) &&
+                          (query.hasQueryItem(QStringLiteral("code")) || query.hasQueryItem(QStringLiteral("error")));
+    if (!redirect) {
+        answer(socket, "404 Not Found", loopbackPage(tr("Not found"), tr("dcr-wizard waits here only for the sign-in's answer.")));
+        return;
+    }
+    if (d->answered) {
+        answer(socket, "409 Conflict",
+               loopbackPage(tr("Already signed in"), tr("dcr-wizard already has the answer to this sign-in. You can close this window.")));
+        return;
+    }
+    if (query.queryItemValue(QStringLiteral("state"), QUrl::FullyDecoded) != d->state) {
+        answer(socket, "400 Bad Request",
+               loopbackPage(tr("Not this sign-in"),
+                            tr("This answer does not belong to the sign-in dcr-wizard is waiting for (its state does not match), "
+                               "so dcr-wizard ignored it and is still waiting. Finish the sign-in in the window dcr-wizard opened, "
+                               "or start it again from dcr-wizard.")));
+        return;
+    }
+    d->answered = true;
+    closeListeners();
+    if (query.hasQueryItem(QStringLiteral("error"))) {
+        const QString description = query.queryItemValue(QStringLiteral("error_description"), QUrl::FullyDecoded);
+        answer(socket, "200 OK",
+               loopbackPage(tr("Sign-in not completed"), tr("Microsoft Entra ID answered: %1 Return to dcr-wizard for what to do.")
+                                                             .arg(description.left(500))));
+        QJsonObject body{{QStringLiteral("error"), query.queryItemValue(QStringLiteral("error"), QUrl::FullyDecoded)},
+                         {QStringLiteral("error_description"), description}};
+        // A redirect carries no error_codes; its description starts with the AADSTS code.
+        static const QRegularExpression aadsts(QStringLiteral("^AADSTS(\\d+)"));
+        if (const QRegularExpressionMatch m = aadsts.match(description); m.hasMatch())
+            body.insert(QStringLiteral("error_codes"), QJsonArray{m.captured(1).toInt()});
+        emitFailure(Error::fromEntraTokenError(400, QJsonDocument(body).toJson()));
+        return;
+    }
+    answer(socket, "200 OK", loopbackPage(tr("Signed in"), tr("You can close this window and return to dcr-wizard.")));
+    redeem({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+            {QStringLiteral("client_id"), d->clientId},
+            {QStringLiteral("code"), query.queryItemValue(QStringLiteral("code"), QUrl::FullyDecoded)},
+            {QStringLiteral("redirect_uri"), d->redirectUri},
+            {QStringLiteral("code_verifier"), d->verifier},
+            {QStringLiteral("scope"), d->scopes.join(QLatin1Char(' '))}});
 }
 
 void EntraSignIn::redeem(const QList<QPair<QString, QString>>& form) {
@@ -318,17 +395,20 @@ void EntraSignIn::emitFailure(const Error& error) {
     QTimer::singleShot(0, this, [this, error] { emit failed(error); });
 }
 
-void openSandboxSignInPage(QNetworkAccessManager& network, const QUrl& url) {
+void openSandboxSignInPage(QNetworkAccessManager& network, const QUrl& url, std::function<void()> needsPerson) {
     // The redirect is followed by hand: when Qt followed it, it now and then sent the page's
     // request a second time (seen in tests/perf/benchmark.sh's request count).
     QNetworkRequest page(url);
     page.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     QNetworkReply* reply = network.get(page);
-    QObject::connect(reply, &QNetworkReply::finished, reply, [&network, reply] {
+    QObject::connect(reply, &QNetworkReply::finished, reply, [&network, reply, needsPerson] {
         reply->deleteLater();
         const QUrl location = reply->header(QNetworkRequest::LocationHeader).toUrl();
-        if (location.isEmpty())
+        if (location.isEmpty()) {
+            if (needsPerson)
+                needsPerson();
             return;
+        }
         QNetworkReply* loopback = network.get(QNetworkRequest(reply->url().resolved(location)));
         QObject::connect(loopback, &QNetworkReply::finished, loopback, &QObject::deleteLater);
     });

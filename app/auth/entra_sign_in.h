@@ -9,10 +9,12 @@
 #include <QStringList>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
 
 class QNetworkAccessManager;
 class QTcpServer;
+class QTcpSocket;
 class QTimer;
 
 namespace dcr {
@@ -31,8 +33,9 @@ struct TokenSet {
 
 // Signs the administrator in to Microsoft Entra ID with the public client (default: Microsoft Graph
 // Command Line Tools): authorization code + PKCE (S256, built on QCryptographicHash and
-// QRandomGenerator::system()) with a loopback listener on 127.0.0.1; device code as the fallback;
-// or an access token the admin already has. api-facts §1.
+// QRandomGenerator::system()) with a loopback listener for http://localhost:PORT on both 127.0.0.1
+// and ::1, which ends the wait only for the redirect that carries this sign-in's state; device
+// code as the fallback; or an access token the admin already has. api-facts §1.
 class EntraSignIn : public QObject {
     Q_OBJECT
 public:
@@ -51,6 +54,8 @@ public:
     void useAccessToken(const QString& accessToken);
     void refresh();
     void cancel();
+    // The loopback listener's port while a browser sign-in waits for its answer, else 0.
+    quint16 loopbackPort() const;
 
 signals:
     void browserUrl(const QUrl& url);
@@ -59,7 +64,10 @@ signals:
     void failed(const dcr::Error& error);
 
 private:
-    void onLoopbackConnection();
+    bool listenOnLoopback();
+    void closeListeners();
+    void onLoopbackConnection(QTcpServer* listener);
+    void onLoopbackRequest(QTcpSocket* socket, const QByteArray& requestLine);
     void redeem(const QList<QPair<QString, QString>>& form);
     void acceptTokenResponse(const QJsonObject& json);
     void pollDeviceCode();
@@ -74,7 +82,9 @@ private:
 QString pkceChallenge(const QString& verifier);
 
 // Stands in for the browser on the sandbox's sign-in page, which approves at once and redirects to
-// the loopback listener: requests the page, then the address it redirects to.
-void openSandboxSignInPage(QNetworkAccessManager& network, const QUrl& url);
+// the loopback listener: requests the page, then the address it redirects to. When the page does
+// not redirect at once (the sandbox waits for a person to sign in) or cannot be read, calls
+// needsPerson instead, so that the caller opens a real browser there.
+void openSandboxSignInPage(QNetworkAccessManager& network, const QUrl& url, std::function<void()> needsPerson = {});
 
 }  // namespace dcr

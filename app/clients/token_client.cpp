@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 
+#include <algorithm>
 #include <memory>
 
 namespace dcr {
@@ -202,6 +203,10 @@ void TokenClient::signingKeys(const QString& tenant, Callback<QJsonObject> given
         return;
     }
     m_keyWaiters.insert(tenant, {given});
+    fetchSigningKeys(tenant);
+}
+
+void TokenClient::fetchSigningKeys(const QString& tenant) {
     const auto done = [this, tenant](const Result<QJsonObject>& keys) {
         for (const Callback<QJsonObject>& waiter : m_keyWaiters.take(tenant))
             waiter(keys);
@@ -228,50 +233,110 @@ void TokenClient::signingKeys(const QString& tenant, Callback<QJsonObject> given
                 done(Result<QJsonObject>::failure(*e));
                 return;
             }
+            // An empty set checks nothing and would stay: it is an answer to ask again, not to keep.
+            if (r.json().value(QStringLiteral("keys")).toArray().isEmpty()) {
+                done(Result<QJsonObject>::failure(Error::make(QStringLiteral("token.empty_jwks"),
+                                                              tr("The tenant's signing key list (jwks_uri) holds no keys."),
+                                                              tr("Try again in a moment; if it stays empty, check the sign-in address of the cloud in the profile."))));
+                return;
+            }
             m_keys.insert(tenant, r.json());
             done(Result<QJsonObject>::success(r.json()));
         });
     });
 }
 
+namespace {
+
+bool sameResource(QString a, QString b) {
+    while (a.endsWith(QLatin1Char('/')))
+        a.chop(1);
+    while (b.endsWith(QLatin1Char('/')))
+        b.chop(1);
+    return a.compare(b, Qt::CaseInsensitive) == 0;
+}
+
+bool publishesKey(const QJsonObject& jwks, const QString& kid) {
+    const QJsonArray keys = jwks.value(QStringLiteral("keys")).toArray();
+    return std::any_of(keys.begin(), keys.end(), [&kid](const QJsonValue& k) {
+        const QJsonObject key = k.toObject();
+        return key.value(QStringLiteral("kid")).toString() == kid || key.value(QStringLiteral("x5t")).toString() == kid;
+    });
+}
+
+// What the claims say against what Kong expects of a v1 token; the signature aside.
+QStringList claimProblems(const QJsonObject& c, const QString& issuerWithoutSlash, const QString& clientId,
+                          const QString& expectedAudience) {
+    QStringList problems;
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const qint64 leeway = TokenClient::kClockLeewaySeconds;
+    if (!c.value(QStringLiteral("exp")).isDouble())
+        problems << TokenClient::tr("The token has no expiry time (exp) as a number.");
+    else if (c.value(QStringLiteral("exp")).toInteger() + leeway <= now)
+        problems << TokenClient::tr("The token has expired.");
+    const QJsonValue nbf = c.value(QStringLiteral("nbf"));
+    if (!nbf.isUndefined() && !nbf.isDouble())
+        problems << TokenClient::tr("The token's start time (nbf) is not a number.");
+    else if (nbf.isDouble() && nbf.toInteger() - leeway > now)
+        problems << TokenClient::tr("The token is not valid yet: its start time (nbf) is %1 minutes ahead of this computer's clock.")
+                        .arg((nbf.toInteger() - now + 59) / 60);
+    if (!expectedAudience.isEmpty()) {
+        const QString aud = c.value(QStringLiteral("aud")).toString();
+        if (!sameResource(aud, expectedAudience))
+            problems << TokenClient::tr("The token is for '%1' (aud), not for %2, which it was asked for.").arg(aud, expectedAudience);
+    }
+    const QString version = c.value(QStringLiteral("ver")).toString();
+    const QString iss = c.value(QStringLiteral("iss")).toString();
+    if (version == QLatin1String("2.0")) {
+        problems << TokenClient::tr("The token is a v2 token: the app (as a resource) asks for v2 tokens through "
+                       "requestedAccessTokenVersion, and Kong's Azure DCR accepts v1 tokens only.");
+    } else {
+        if (version != QLatin1String("1.0"))
+            problems << TokenClient::tr("The token's version is '%1', not 1.0.").arg(version);
+        if (iss != issuerWithoutSlash + QLatin1Char('/'))
+            problems << (iss == issuerWithoutSlash
+                             ? TokenClient::tr("The token's issuer lacks the trailing slash v1 tokens have (%1/).").arg(issuerWithoutSlash)
+                             : TokenClient::tr("The token's issuer is %1, not %2/.").arg(iss, issuerWithoutSlash));
+        if (c.value(QStringLiteral("appid")).toString().compare(clientId, Qt::CaseInsensitive) != 0)
+            problems << TokenClient::tr("The token's appid is '%1', not the app's client ID %2.")
+                            .arg(c.value(QStringLiteral("appid")).toString(), clientId);
+    }
+    return problems;
+}
+
+}  // namespace
+
 void TokenClient::checkV1Token(const QString& tenant, const QByteArray& token, const QString& issuerWithoutSlash,
-                               const QString& clientId, Callback<TokenCheck> done) {
+                               const QString& clientId, const QString& expectedAudience, Callback<TokenCheck> done) {
     TokenCheck check;
     QString notAJwt;
     if (!decodeJwt(token, &check.header, &check.claims, &notAJwt)) {
         QTimer::singleShot(0, this, [done, notAJwt] { done(Result<TokenCheck>::failure(tokenProblem(notAJwt))); });
         return;
     }
-    signingKeys(tenant, [token, issuerWithoutSlash, clientId, done, check](const Result<QJsonObject>& keys) mutable {
+    checkAgainstKeys(tenant, token, issuerWithoutSlash, clientId, expectedAudience, true, check, done);
+}
+
+void TokenClient::checkAgainstKeys(const QString& tenant, const QByteArray& token, const QString& issuerWithoutSlash,
+                                   const QString& clientId, const QString& expectedAudience, bool mayRefetch, TokenCheck check,
+                                   Callback<TokenCheck> done) {
+    signingKeys(tenant, [=](const Result<QJsonObject>& keys) mutable {
         if (!keys.ok()) {
             done(Result<TokenCheck>::failure(*keys.error));
+            return;
+        }
+        const QString kid = check.header.value(QStringLiteral("kid")).toString(check.header.value(QStringLiteral("x5t")).toString());
+        // A key the kept set lacks may be one the tenant rolled over to since: ask once more.
+        if (mayRefetch && !kid.isEmpty() && !publishesKey(*keys.value, kid)) {
+            m_keys.remove(tenant);
+            checkAgainstKeys(tenant, token, issuerWithoutSlash, clientId, expectedAudience, false, check, done);
             return;
         }
         QString why;
         check.signatureValid = verifyJwtSignature(token, *keys.value, &why);
         if (!check.signatureValid)
             check.problems << why;
-        const QJsonObject& c = check.claims;
-        if (!c.value(QStringLiteral("exp")).isDouble())
-            check.problems << tr("The token has no expiry time (exp) as a number.");
-        else if (c.value(QStringLiteral("exp")).toInteger() <= QDateTime::currentSecsSinceEpoch())
-            check.problems << tr("The token has expired.");
-        const QString version = c.value(QStringLiteral("ver")).toString();
-        const QString iss = c.value(QStringLiteral("iss")).toString();
-        if (version == QLatin1String("2.0")) {
-            check.problems << tr("The token is a v2 token: the app (as a resource) asks for v2 tokens through "
-                                 "requestedAccessTokenVersion, and Kong's Azure DCR accepts v1 tokens only.");
-        } else {
-            if (version != QLatin1String("1.0"))
-                check.problems << tr("The token's version is '%1', not 1.0.").arg(version);
-            if (iss != issuerWithoutSlash + QLatin1Char('/'))
-                check.problems << (iss == issuerWithoutSlash
-                                       ? tr("The token's issuer lacks the trailing slash v1 tokens have (%1/).").arg(issuerWithoutSlash)
-                                       : tr("The token's issuer is %1, not %2/.").arg(iss, issuerWithoutSlash));
-            if (c.value(QStringLiteral("appid")).toString().compare(clientId, Qt::CaseInsensitive) != 0)
-                check.problems << tr("The token's appid is '%1', not the app's client ID %2.")
-                                      .arg(c.value(QStringLiteral("appid")).toString(), clientId);
-        }
+        check.problems << claimProblems(check.claims, issuerWithoutSlash, clientId, expectedAudience);
         done(Result<TokenCheck>::success(check));
     });
 }

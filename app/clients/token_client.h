@@ -46,17 +46,35 @@ public:
     // bounded time when retryWhileReplicating is set.
     void clientCredentialsV1(const QString& tenant, const QString& clientId, const QString& clientSecret,
                              const QString& resource, bool retryWhileReplicating, Callback<AccessToken> done);
-    // The tenant's signing keys: discovery document, then its jwks_uri.
+    // The tenant's signing keys: discovery document, then its jwks_uri. Kept per tenant once
+    // fetched, unless the set is empty (which is then an error).
     void signingKeys(const QString& tenant, Callback<QJsonObject> done);
-    // Signature against the tenant's keys; iss == issuer + "/", ver 1.0, appid == clientId, not
-    // expired. A v2 token is reported with an explanation (the resource asks for v2 tokens).
+    // Signature against the tenant's keys (fetched again once when the token names a key the kept
+    // set lacks: Entra rotates its keys); iss == issuer + "/", ver 1.0, appid == clientId; exp and
+    // nbf hold within kClockLeewaySeconds of this computer's clock; aud is expectedAudience (the
+    // resource the token was asked for; a trailing slash and letter case aside), unless that is
+    // empty. A v2 token is reported with an explanation (the resource asks for v2 tokens).
     void checkV1Token(const QString& tenant, const QByteArray& token, const QString& issuerWithoutSlash,
-                      const QString& clientId, Callback<TokenCheck> done);
+                      const QString& clientId, const QString& expectedAudience, Callback<TokenCheck> done);
+    // The same without the audience check.
+    void checkV1Token(const QString& tenant, const QByteArray& token, const QString& issuerWithoutSlash,
+                      const QString& clientId, Callback<TokenCheck> done) {
+        checkV1Token(tenant, token, issuerWithoutSlash, clientId, QString(), std::move(done));
+    }
+
+    // How far exp and nbf may be off this computer's clock before the token counts as expired or
+    // not valid yet: clocks differ a little.
+    static constexpr qint64 kClockLeewaySeconds = 5 * 60;
 
     // How long clientCredentialsV1 keeps retrying answers that only mean "not replicated yet".
     void setReplicationBudgetMs(int ms) { m_replicationBudgetMs = ms; }
 
 private:
+    void fetchSigningKeys(const QString& tenant);
+    void checkAgainstKeys(const QString& tenant, const QByteArray& token, const QString& issuerWithoutSlash,
+                          const QString& clientId, const QString& expectedAudience, bool mayRefetch, TokenCheck check,
+                          Callback<TokenCheck> done);
+
     HttpClient& m_http;
     QUrl m_loginBase;
     int m_replicationBudgetMs;

@@ -158,6 +158,46 @@
 <context>
     <name>dcr::EntraSignIn</name>
     <message>
+        <source>Not found</source>
+        <translation>見つかりません</translation>
+    </message>
+    <message>
+        <source>dcr-wizard waits here only for the sign-in&apos;s answer.</source>
+        <translation>dcr-wizard はここでサインインの応答だけを待っています。</translation>
+    </message>
+    <message>
+        <source>Already signed in</source>
+        <translation>サインイン済み</translation>
+    </message>
+    <message>
+        <source>dcr-wizard already has the answer to this sign-in. You can close this window.</source>
+        <translation>dcr-wizard はこのサインインの応答をすでに受け取っています。このウィンドウは閉じてかまいません。</translation>
+    </message>
+    <message>
+        <source>Not this sign-in</source>
+        <translation>このサインインの応答ではありません</translation>
+    </message>
+    <message>
+        <source>This answer does not belong to the sign-in dcr-wizard is waiting for (its state does not match), so dcr-wizard ignored it and is still waiting. Finish the sign-in in the window dcr-wizard opened, or start it again from dcr-wizard.</source>
+        <translation>この応答は dcr-wizard が待っているサインインのものではないため (state が一致しません)、dcr-wizard はこれを無視して待ち続けています。dcr-wizard が開いたウィンドウでサインインを完了するか、dcr-wizard からやり直してください。</translation>
+    </message>
+    <message>
+        <source>Sign-in not completed</source>
+        <translation>サインインは完了しませんでした</translation>
+    </message>
+    <message>
+        <source>Microsoft Entra ID answered: %1 Return to dcr-wizard for what to do.</source>
+        <translation>Microsoft Entra ID の応答: %1 対処方法は dcr-wizard に戻って確認してください。</translation>
+    </message>
+    <message>
+        <source>Signed in</source>
+        <translation>サインインしました</translation>
+    </message>
+    <message>
+        <source>You can close this window and return to dcr-wizard.</source>
+        <translation>このウィンドウを閉じて dcr-wizard に戻ってください。</translation>
+    </message>
+    <message>
         <source>No local port is free for the sign-in answer.</source>
         <translation>サインインの応答を受け取るためのローカル ポートに空きがありません。</translation>
     </message>
@@ -786,6 +826,26 @@
 </context>
 <context>
     <name>dcr::TokenClient</name>
+    <message>
+        <source>The tenant&apos;s signing key list (jwks_uri) holds no keys.</source>
+        <translation>テナントの署名キー一覧 (jwks_uri) にキーがありません。</translation>
+    </message>
+    <message>
+        <source>Try again in a moment; if it stays empty, check the sign-in address of the cloud in the profile.</source>
+        <translation>しばらくしてからもう一度お試しください。空のままの場合は、プロファイルのクラウドのサインイン アドレスを確認してください。</translation>
+    </message>
+    <message>
+        <source>The token&apos;s start time (nbf) is not a number.</source>
+        <translation>トークンの開始時刻 (nbf) が数値ではありません。</translation>
+    </message>
+    <message>
+        <source>The token is not valid yet: its start time (nbf) is %1 minutes ahead of this computer&apos;s clock.</source>
+        <translation>トークンはまだ有効ではありません。開始時刻 (nbf) がこのコンピューターの時計より %1 分先です。</translation>
+    </message>
+    <message>
+        <source>The token is for &apos;%1&apos; (aud), not for %2, which it was asked for.</source>
+        <translation>トークンの対象 (aud) は '%1' で、要求した %2 ではありません。</translation>
+    </message>
     <message>
         <source>The token endpoint answered without an access token.</source>
         <translation>トークン エンドポイントの応答にアクセス トークンが含まれていませんでした。</translation>
@@ -2633,6 +2693,10 @@
 <context>
     <name>dcr::ui::SignInPage</name>
     <message>
+        <source>If no browser window opened, open this address in one:</source>
+        <translation>ブラウザーのウィンドウが開かない場合は、このアドレスをブラウザーで開いてください:</translation>
+    </message>
+    <message>
         <source>Tenant problem</source>
         <translation>テナントの問題</translation>
     </message>
@@ -3361,6 +3425,22 @@ What to do: %3</source>
 </context>
 <context>
     <name>dcr::wizard::SignInController</name>
+    <message numerus="yes">
+        <source>The sign-in was not completed within %n minute(s).</source>
+        <translation>
+            <numerusform>%n 分以内にサインインが完了しませんでした。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The sign-in was not completed within %n second(s).</source>
+        <translation>
+            <numerusform>%n 秒以内にサインインが完了しませんでした。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sign in again. If no browser opened, copy the sign-in address into one, or use the device code sign-in.</source>
+        <translation>もう一度サインインしてください。ブラウザーが開かない場合は、サインイン アドレスをコピーしてブラウザーで開くか、デバイス コードでサインインしてください。</translation>
+    </message>
     <message>
         <source>The sandbox is still starting.</source>
         <translation>サンドボックスはまだ起動中です。</translation>

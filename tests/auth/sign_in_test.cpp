@@ -7,6 +7,9 @@
 #include "sandbox/token_issuer.h"
 
 #include <QDateTime>
+#include <QTcpSocket>
+
+#include <tuple>
 
 namespace {
 
@@ -150,6 +153,127 @@ TEST_F(SignInTest, APastedTokenMustBeAJwtThatHasNotExpired) {
     ASSERT_TRUE(finished());
     ASSERT_TRUE(tokens.has_value());
     EXPECT_EQ(tokens->userName, QStringLiteral("someone@example.com"));
+}
+
+// ---- the loopback listener ----------------------------------------------------------------------------
+
+// A browser sign-in whose "browser" is the test: it gets the authorize URL, asks the sandbox for
+// the code itself, and sends the listener whatever the case needs.
+class LoopbackTest : public SignInTest {
+protected:
+    void SetUp() override {
+        SignInTest::SetUp();
+        QObject::connect(signIn.get(), &EntraSignIn::browserUrl, [this](const QUrl& url) { authorizeUrl = url; });
+        signIn->startBrowserSignIn();
+        ASSERT_TRUE(dcr::test::waitUntil([this] { return authorizeUrl.isValid(); }));
+        state = QUrlQuery(authorizeUrl).queryItemValue(QStringLiteral("state"));
+        ASSERT_NE(signIn->loopbackPort(), 0);
+    }
+
+    // The sandbox's redirect for the authorize URL (auto-approved): http://localhost:PORT/?code=…&state=….
+    QUrl redirect() {
+        QNetworkRequest request(authorizeUrl);
+        request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+        QNetworkReply* reply = nam.get(request);
+        EXPECT_TRUE(dcr::test::waitUntil([reply] { return reply->isFinished(); }));
+        reply->deleteLater();
+        return reply->header(QNetworkRequest::LocationHeader).toUrl();
+    }
+
+    // A GET to the listener at address (127.0.0.1 or [::1]); the status and body of its answer.
+    std::pair<int, QByteArray> get(const QString& address, const QString& pathAndQuery) {
+        QNetworkRequest request(QUrl(QStringLiteral("http://%1:%2%3").arg(address).arg(signIn->loopbackPort()).arg(pathAndQuery)));
+        QNetworkReply* reply = nam.get(request);
+        EXPECT_TRUE(dcr::test::waitUntil([reply] { return reply->isFinished(); }));
+        reply->deleteLater();
+        return {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll()};
+    }
+
+    static QString pathAndQuery(const QUrl& url) { return QStringLiteral("/?") + url.query(QUrl::FullyEncoded); }
+
+    QUrl authorizeUrl;
+    QString state;
+};
+
+TEST_F(LoopbackTest, TheRedirectUriIsLocalhostAndBothLoopbackAddressesListen) {
+    const QUrl redirectUri(QUrlQuery(authorizeUrl).queryItemValue(QStringLiteral("redirect_uri"), QUrl::FullyDecoded));
+    EXPECT_EQ(redirectUri.host(), QStringLiteral("localhost"));
+    EXPECT_EQ(redirectUri.port(), signIn->loopbackPort());
+    // Something that is not the redirect (a favicon) is answered on either address, and the wait goes on.
+    EXPECT_EQ(get(QStringLiteral("127.0.0.1"), QStringLiteral("/favicon.ico")).first, 404);
+    EXPECT_EQ(get(QStringLiteral("[::1]"), QStringLiteral("/favicon.ico")).first, 404);
+    EXPECT_FALSE(tokens.has_value());
+    EXPECT_FALSE(error.has_value());
+}
+
+TEST_F(LoopbackTest, TheAnswerOnTheIpv6LoopbackSignsIn) {
+    const QUrl location = redirect();
+    ASSERT_EQ(QUrlQuery(location).queryItemValue(QStringLiteral("state")), state);
+    const auto [status, page] = get(QStringLiteral("[::1]"), pathAndQuery(location));
+    EXPECT_EQ(status, 200);
+    EXPECT_TRUE(page.contains("Signed in")) << page.toStdString();
+    ASSERT_TRUE(finished());
+    ASSERT_TRUE(tokens.has_value()) << (error ? error->message().toStdString() : "");
+    EXPECT_EQ(tokens->userName, infoValue("admin_user_principal_name"));
+    // The listener is closed once it has its answer.
+    EXPECT_EQ(signIn->loopbackPort(), 0);
+}
+
+TEST_F(LoopbackTest, AWrongOrMissingStateIsTurnedAwayAndTheRightAnswerStillSignsIn) {
+    const QUrl location = redirect();
+    const QString code = QUrlQuery(location).queryItemValue(QStringLiteral("code"));
+    ASSERT_FALSE(code.isEmpty());
+    // Another local program (or a stale tab) guessing: a code without this sign-in's state.
+    auto [status, page] = get(QStringLiteral("127.0.0.1"), QStringLiteral("/?code=forged"));
+    EXPECT_EQ(status, 400);
+    EXPECT_TRUE(page.contains("still waiting")) << page.toStdString();
+    std::tie(status, page) = get(QStringLiteral("127.0.0.1"), QStringLiteral("/?code=forged&state=not-this-one"));
+    EXPECT_EQ(status, 400);
+    std::tie(status, page) = get(QStringLiteral("[::1]"), QStringLiteral("/?error=access_denied&state=wrong"));
+    EXPECT_EQ(status, 400);
+    dcr::test::waitUntil([] { return false; }, 200);
+    EXPECT_FALSE(tokens.has_value());
+    ASSERT_FALSE(error.has_value()) << error->message().toStdString();
+    ASSERT_NE(signIn->loopbackPort(), 0) << "the listener closed on a wrong answer";
+
+    std::tie(status, page) = get(QStringLiteral("127.0.0.1"), pathAndQuery(location));
+    EXPECT_EQ(status, 200);
+    ASSERT_TRUE(finished());
+    ASSERT_TRUE(tokens.has_value()) << (error ? error->message().toStdString() : "");
+}
+
+TEST_F(LoopbackTest, ASecondAnswerDoesNotStartASecondRedemption) {
+    const QUrl location = redirect();
+    // Two connections open before either has sent its request (a browser that retries).
+    QTcpSocket first, second;
+    first.connectToHost(QHostAddress::LocalHost, signIn->loopbackPort());
+    second.connectToHost(QHostAddress::LocalHostIPv6, signIn->loopbackPort());
+    ASSERT_TRUE(first.waitForConnected(5000));
+    ASSERT_TRUE(second.waitForConnected(5000));
+    const QByteArray request = "GET " + pathAndQuery(location).toLatin1() + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    first.write(request);
+    ASSERT_TRUE(dcr::test::waitUntil([&] { return first.bytesAvailable() > 0 || first.state() != QAbstractSocket::ConnectedState; }));
+    EXPECT_TRUE(first.readAll().startsWith("HTTP/1.1 200"));
+    second.write(request);
+    ASSERT_TRUE(dcr::test::waitUntil([&] { return second.bytesAvailable() > 0 || second.state() != QAbstractSocket::ConnectedState; }));
+    EXPECT_TRUE(second.readAll().startsWith("HTTP/1.1 409")) ;
+    ASSERT_TRUE(finished());
+    ASSERT_TRUE(tokens.has_value()) << (error ? error->message().toStdString() : "");
+    // The code was redeemed once: a second redemption would have failed with AADSTS54005.
+    dcr::test::waitUntil([] { return false; }, 300);
+    EXPECT_FALSE(error.has_value());
+}
+
+TEST_F(LoopbackTest, AnErrorWithTheRightStateEndsTheSignInWithTheServicesReason) {
+    const auto [status, page] =
+        get(QStringLiteral("127.0.0.1"),
+            QStringLiteral("/?error=access_denied&error_description=AADSTS65004%3A+User+declined+to+consent.&state=") + state);
+    EXPECT_EQ(status, 200);
+    EXPECT_TRUE(page.contains("Sign-in not completed")) << page.toStdString();
+    ASSERT_TRUE(finished());
+    ASSERT_TRUE(error.has_value());
+    EXPECT_TRUE(error->code.contains(QStringLiteral("65004"))) << error->code.toStdString();
+    EXPECT_EQ(signIn->loopbackPort(), 0);
 }
 
 TEST_F(SignInTest, AnUnknownTenantIsExplained) {
