@@ -40,10 +40,16 @@ constexpr qsizetype kMaxRequestBytes = 64 * 1024;
 // makes do with IPv4 alone.
 constexpr int kPortAttempts = 8;
 
-QByteArray loopbackPage(const QString& title, const QString& text) {
-    return QStringLiteral("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>dcr-wizard: %1</title></head>"
-                          "<body style=\"font-family:sans-serif;max-width:40em;margin:3em auto\"><h1>%1</h1><p>%2</p></body></html>")
-        .arg(title.toHtmlEscaped(), text.toHtmlEscaped())
+// What the browser shows once it has brought the answer back to dcr-wizard. good: a check mark, else a cross.
+QByteArray loopbackPage(const QString& title, const QString& text, bool good = false) {
+    return QStringLiteral("<!doctype html><html><head><meta charset=\"utf-8\"><title>dcr-wizard: %1</title><style>"
+                          "body{font-family:'Segoe UI',system-ui,sans-serif;background:#eef1f5;color:#1b1b1b;margin:0}"
+                          "main{background:#fff;max-width:440px;margin:60px auto;padding:32px 44px;box-shadow:0 2px 6px rgba(0,0,0,.2)}"
+                          ".mark{font-size:34px;font-weight:700;color:%3}h1{font-size:24px;font-weight:600;margin:8px 0 14px}"
+                          ".app{color:#5f5f5f;font-size:13px;margin-top:24px}</style></head><body><main><div class=\"mark\">%4</div>"
+                          "<h1>%1</h1><p>%2</p><p class=\"app\">dcr-wizard</p></main></body></html>")
+        .arg(title.toHtmlEscaped(), text.toHtmlEscaped(), good ? QStringLiteral("#107c10") : QStringLiteral("#a80000"),
+             good ? QStringLiteral("&#10003;") : QStringLiteral("&#10005;"))
         .toUtf8();
 }
 
@@ -239,7 +245,7 @@ void EntraSignIn::onLoopbackRequest(QTcpSocket* socket, const QByteArray& reques
         const QString description = query.queryItemValue(QStringLiteral("error_description"), QUrl::FullyDecoded);
         answer(socket, "200 OK",
                loopbackPage(tr("Sign-in not completed"), tr("Microsoft Entra ID answered: %1 Return to dcr-wizard for what to do.")
-                                                             .arg(description.left(500))));
+                                                             .arg(description.section(QStringLiteral(" Trace ID:"), 0, 0).left(500))));
         QJsonObject body{{QStringLiteral("error"), query.queryItemValue(QStringLiteral("error"), QUrl::FullyDecoded)},
                          {QStringLiteral("error_description"), description}};
         // A redirect carries no error_codes; its description starts with the AADSTS code.
@@ -249,7 +255,7 @@ void EntraSignIn::onLoopbackRequest(QTcpSocket* socket, const QByteArray& reques
         emitFailure(Error::fromEntraTokenError(400, QJsonDocument(body).toJson()));
         return;
     }
-    answer(socket, "200 OK", loopbackPage(tr("Signed in"), tr("You can close this window and return to dcr-wizard.")));
+    answer(socket, "200 OK", loopbackPage(tr("Signed in"), tr("You can close this window and return to dcr-wizard."), true));
     redeem({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
             {QStringLiteral("client_id"), d->clientId},
             {QStringLiteral("code"), query.queryItemValue(QStringLiteral("code"), QUrl::FullyDecoded)},

@@ -765,22 +765,49 @@ Response delegatedTokens(SandboxState& s, const Client& c, bool publicClient, co
 
 QString esc(const QString& s) { return s.toHtmlEscaped(); }
 
-Response page(int status, const QString& title, const QString& body) {
+// Up to two letters that stand for a name, for the round badge the pages show for a tenant or an app.
+QString initials(const QString& name) {
+    QString letters;
+    for (const QString& word : name.split(QLatin1Char(' '), Qt::SkipEmptyParts))
+        if (word.front().isLetterOrNumber() && letters.size() < 2)
+            letters += word.front().toUpper();
+    return letters.isEmpty() ? QStringLiteral("?") : letters;
+}
+
+// A page of the sign-in experience: the sandbox banner, then a card; with a tenant name, the card
+// opens with the tenant's branding line, as a tenant's own sign-in pages do.
+Response page(int status, const QString& title, const QString& body, const QString& tenantName = {}) {
+    const QString brand =
+        tenantName.isEmpty()
+            ? QString()
+            : QStringLiteral("<div class=\"brand\"><span class=\"badge\">%1</span><span>%2</span></div>").arg(esc(initials(tenantName)), esc(tenantName));
     return Response::html(
         status,
         QStringLiteral(
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>%1</title>"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><style>"
-            "body{font-family:'Segoe UI',sans-serif;margin:0;background:#f2f2f2;color:#1b1b1b}"
-            ".banner{background:#7a4b00;color:#fff;padding:8px 16px;font-size:14px}"
-            "main{background:#fff;max-width:460px;margin:40px auto;padding:28px 40px;box-shadow:0 2px 6px rgba(0,0,0,.2)}"
-            "h1{font-size:22px;font-weight:600}label{display:block;margin:12px 0 4px}"
-            "input{width:100%;padding:6px;box-sizing:border-box;font-size:15px}.error{color:#a80000}"
-            ".muted{color:#555;font-size:13px}.buttons{margin-top:20px;display:flex;gap:8px;justify-content:flex-end}"
-            "button{padding:8px 20px;font-size:15px}button.primary{background:#0067b8;color:#fff;border:none}"
+            "body{font-family:'Segoe UI',system-ui,sans-serif;margin:0;background:#eef1f5;color:#1b1b1b}"
+            ".banner{background:#7a4b00;color:#fff;padding:8px 16px;font-size:13px}"
+            "main{background:#fff;max-width:440px;margin:28px auto;padding:28px 44px 24px;box-shadow:0 2px 6px rgba(0,0,0,.2)}"
+            ".brand{display:flex;align-items:center;gap:10px;font-size:15px;font-weight:600;color:#333;margin-bottom:18px}"
+            ".badge{display:inline-flex;align-items:center;justify-content:center;width:30px;height:30px;border-radius:4px;"
+            "background:#0067b8;color:#fff;font-size:13px;font-weight:700}"
+            ".account{display:inline-block;border:1px solid #ccc;border-radius:14px;padding:3px 12px;font-size:13px;color:#333}"
+            "h1{font-size:24px;font-weight:600;margin:14px 0 16px}label{display:block;margin:12px 0 4px;font-size:14px}"
+            "input{width:100%;padding:7px 4px;box-sizing:border-box;font-size:15px;border:none;border-bottom:1px solid #666}"
+            "input:focus{outline:none;border-bottom:2px solid #0067b8}.error{color:#a80000;font-size:14px}"
+            ".muted{color:#5f5f5f;font-size:13px}.buttons{margin-top:22px;display:flex;gap:8px;justify-content:flex-end}"
+            "button{padding:7px 22px;font-size:15px;border:1px solid #8a8a8a;background:#e6e6e6}"
+            "button.primary{background:#0067b8;color:#fff;border-color:#0067b8}"
+            ".app{display:flex;align-items:center;gap:12px;margin:6px 0 14px}.app .badge{width:42px;height:42px;font-size:16px;"
+            "background:#5c2d91}.app-name{font-size:16px;font-weight:600}"
+            "ul.perms{list-style:none;padding:0;margin:8px 0 18px}ul.perms li{display:flex;gap:10px;padding:5px 0;"
+            "border-bottom:1px solid #eee;font-size:14px}ul.perms li:before{content:'\\2713';color:#107c10;font-weight:700}"
+            ".scope{color:#5f5f5f;font-size:12px;font-family:Consolas,monospace;margin-top:2px}"
+            ".section{font-size:14px;margin:18px 0 0}.footer{margin-top:22px;border-top:1px solid #eee;padding-top:10px}"
             "</style></head><body><div class=\"banner\">Sandbox: an offline imitation of Microsoft Entra ID for the DCR "
-            "wizard. Nothing here reaches Microsoft and no real account is used.</div><main>%2</main></body></html>\n")
-            .arg(esc(title), body));
+            "wizard. Nothing here reaches Microsoft and no real account is used.</div><main>%2%3</main></body></html>\n")
+            .arg(esc(title), brand, body));
 }
 
 Response errorPage(const Failure& f) {
@@ -818,61 +845,68 @@ struct SignInForm {
     QString username, password, error;
 };
 
-// Who asks for what, on whose behalf, with a sign-in form that approves or declines it.
+// Who asks for what, on whose behalf, with a sign-in form that approves or declines it: laid out
+// as Entra's own "Permissions requested" page, the tenant's branding first.
 Response consentPage(SandboxState& s, const Client& c, const DelegatedGrant& grant, const SignInForm& form) {
     Directory& d = s.directory;
     const std::optional<Resource> resource = findResource(d, grant.resourceAppId);
+    const QString resourceName = resource ? resource->displayName : grant.audience;
     QString items;
     for (const QString& value : grant.scopes) {
         QString meaning;
         for (const PermissionScope& p : resource ? resource->scopes : QList<PermissionScope>())
             if (p.value == value)
                 meaning = p.adminConsentDisplayName;
-        items += QStringLiteral("<li><code>%1</code>%2</li>")
-                     .arg(esc(value), meaning.isEmpty() ? QString() : QStringLiteral(" — ") + esc(meaning));
+        items += QStringLiteral("<li><div>%1<div class=\"scope\">%2 &middot; %3</div></div></li>")
+                     .arg(esc(meaning.isEmpty() ? value : meaning), esc(resourceName), esc(value));
     }
     if (grant.hasOidc(kOpenId))
-        items += QStringLiteral("<li>Sign you in and read your profile</li>");
+        items += QStringLiteral("<li><div>Sign you in and read your profile<div class=\"scope\">openid profile</div></div></li>");
     if (grant.hasOidc(kOfflineAccess))
-        items += QStringLiteral("<li>Maintain access to data you have given it access to</li>");
+        items += QStringLiteral("<li><div>Maintain access to data you have given it access to<div class=\"scope\">"
+                                "offline_access</div></div></li>");
     const User* user = d.userByName(form.username);
     QString hidden;
     for (const auto& [name, value] : form.hidden)
         hidden += QStringLiteral("<input type=\"hidden\" name=\"%1\" value=\"%2\">").arg(esc(name), esc(value));
     // Built in pieces: a second arg() pass would also replace any "%N" inside the values.
     const QString request =
-        QStringLiteral("<p><b>%1</b> <span class=\"muted\">(%2)</span> asks to sign in to <b>%3</b> "
-                       "<span class=\"muted\">(tenant %4)</span>%5 and for these permissions on <b>%6</b>:</p><ul>%7</ul>")
-            .arg(esc(c.displayName), esc(c.appId), esc(d.tenant.displayName), esc(d.tenant.id),
-                 user ? QStringLiteral(" as <b>%1</b>").arg(esc(user->displayName)) : QString(),
-                 esc(resource ? resource->displayName : grant.audience), items);
+        QStringLiteral("%1<h1>Permissions requested</h1><div class=\"app\"><span class=\"badge\">%2</span><div>"
+                       "<div class=\"app-name\">%3</div><div class=\"muted\">App ID %4</div></div></div>"
+                       "<p>This application would like to sign you in to <b>%5</b> and to:</p><ul class=\"perms\">%6</ul>")
+            .arg(user ? QStringLiteral("<span class=\"account\">%1</span>").arg(esc(user->userPrincipalName)) : QString(),
+                 esc(initials(c.displayName)), esc(c.displayName), esc(c.appId), esc(d.tenant.displayName), items);
     const QString fields =
-        QStringLiteral("<form method=\"post\" action=\"%1\">%2"
-                       "<label for=\"username\">Username</label><input id=\"username\" name=\"username\" value=\"%3\">"
+        QStringLiteral("<form method=\"post\" action=\"%1\">%2<p class=\"section\">Sign in%3</p>"
+                       "<label for=\"username\">Username</label><input id=\"username\" name=\"username\" value=\"%4\">"
                        "<label for=\"password\">Password</label><input id=\"password\" name=\"password\" "
-                       "type=\"password\" value=\"%4\"><p class=\"error\">%5</p>")
-            .arg(esc(form.action), hidden, esc(form.username), esc(form.password), esc(form.error));
+                       "type=\"password\" value=\"%5\"><p class=\"error\">%6</p>")
+            .arg(esc(form.action), hidden, user ? QStringLiteral(" as <b>%1</b>").arg(esc(user->displayName)) : QString(),
+                 esc(form.username), esc(form.password), esc(form.error));
+    const QString footer = QStringLiteral("<p class=\"muted footer\">Tenant %1 &middot; %2</p>").arg(esc(d.tenant.displayName), esc(d.tenant.id));
     const QString body =
-        QStringLiteral("<h1>Sign in and accept permissions</h1>") + request + fields +
-        QStringLiteral("<p class=\"muted\">The sandbox fills in its seeded administrator. Accepting lets the "
-                       "application use these permissions as you.</p><div class=\"buttons\"><button type=\"submit\" name=\"action\" "
+        request + fields +
+        QStringLiteral("<p class=\"muted\">Accepting lets the application use these permissions as you. The sandbox fills in "
+                       "its seeded administrator.</p><div class=\"buttons\"><button type=\"submit\" name=\"action\" "
                        "value=\"approve\" class=\"primary\">Sign in and accept</button><button type=\"submit\" "
-                       "name=\"action\" value=\"cancel\">Cancel</button></div></form>");
-    return page(200, QStringLiteral("Sign in to your account"), body);
+                       "name=\"action\" value=\"cancel\">Cancel</button></div></form>") +
+        footer;
+    return page(200, QStringLiteral("Sign in to your account"), body, d.tenant.displayName);
 }
 
-Response deviceCodeEntryPage(const QString& prefill, const QString& error) {
+Response deviceCodeEntryPage(const QString& tenantName, const QString& prefill, const QString& error) {
     return page(200, QStringLiteral("Enter code"),
                 QStringLiteral("<h1>Enter code</h1><p>Enter the code displayed on your app or device.</p>"
                                "<form method=\"post\" action=\"/login/device\"><label for=\"user_code\">Code</label>"
                                "<input id=\"user_code\" name=\"user_code\" value=\"%1\" autocomplete=\"off\">"
                                "<p class=\"error\">%2</p><div class=\"buttons\"><button type=\"submit\" "
                                "class=\"primary\">Next</button></div></form>")
-                    .arg(esc(prefill), esc(error)));
+                    .arg(esc(prefill), esc(error)),
+                tenantName);
 }
 
-Response messagePage(const QString& title, const QString& message) {
-    return page(200, title, QStringLiteral("<h1>%1</h1><p>%2</p>").arg(esc(title), esc(message)));
+Response messagePage(const QString& tenantName, const QString& title, const QString& message) {
+    return page(200, title, QStringLiteral("<h1>%1</h1><p>%2</p>").arg(esc(title), esc(message)), tenantName);
 }
 
 // ---- the Microsoft identity platform -------------------------------------------------------------
@@ -1157,7 +1191,9 @@ DeviceAuthorization* Entra::deviceByUserCode(const QString& typed) {
     return nullptr;
 }
 
-Response Entra::devicePage(const Request& r) { return deviceCodeEntryPage(queryParam(r, QStringLiteral("otc")), QString()); }
+Response Entra::devicePage(const Request& r) {
+    return deviceCodeEntryPage(dir().tenant.displayName, queryParam(r, QStringLiteral("otc")), QString());
+}
 
 Response Entra::consentForDevice(const DeviceAuthorization& a, const QString& username, const QString& password,
                                  const QString& error) {
@@ -1172,12 +1208,12 @@ Response Entra::deviceAnswer(const Request& r) {
     const QString typed = r.formValue(QStringLiteral("user_code"));
     DeviceAuthorization* a = deviceByUserCode(typed);
     if (!a)
-        return deviceCodeEntryPage(typed, QStringLiteral("That code didn't work. Check the code and try again."));
+        return deviceCodeEntryPage(dir().tenant.displayName, typed, QStringLiteral("That code didn't work. Check the code and try again."));
     if (a->expiresAtMs <= dir().nowMs())
-        return deviceCodeEntryPage(typed, QStringLiteral("That code has expired. Go back to the application or device "
+        return deviceCodeEntryPage(dir().tenant.displayName, typed, QStringLiteral("That code has expired. Go back to the application or device "
                                                          "and start the sign-in again."));
     if (a->status != DeviceAuthorization::Status::Pending)
-        return deviceCodeEntryPage(typed, QStringLiteral("That code has already been used."));
+        return deviceCodeEntryPage(dir().tenant.displayName, typed, QStringLiteral("That code has already been used."));
     const QString action = r.formValue(QStringLiteral("action"));
     if (action.isEmpty()) {
         const User* user = offeredUser(m_s, QString());
@@ -1185,7 +1221,7 @@ Response Entra::deviceAnswer(const Request& r) {
     }
     if (action == QLatin1String("cancel")) {
         a->status = DeviceAuthorization::Status::Declined;
-        return messagePage(QStringLiteral("Sign-in declined"),
+        return messagePage(dir().tenant.displayName, QStringLiteral("Sign-in declined"),
                            QStringLiteral("You declined to sign in to %1. You can close this window.").arg(a->clientName));
     }
     const QString username = r.formValue(QStringLiteral("username"));
@@ -1198,7 +1234,7 @@ Response Entra::deviceAnswer(const Request& r) {
             return errorPage(*f);
     a->status = DeviceAuthorization::Status::Approved;
     a->userId = user->id;
-    return messagePage(QStringLiteral("You're signed in"),
+    return messagePage(dir().tenant.displayName, QStringLiteral("You're signed in"),
                        QStringLiteral("You have signed in to the %1 application on your device. You may now close this "
                                       "window.")
                            .arg(a->clientName));
@@ -1276,17 +1312,21 @@ Response Entra::adminConsent(const Request& r) {
     }
     QString list;
     for (const ConsentItem& item : items)
-        list += QStringLiteral("<li><code>%1</code> on %2 (%3)</li>")
+        list += QStringLiteral("<li><div>%1<div class=\"scope\">%2 &middot; %3</div></div></li>")
                     .arg(esc(item.value), esc(item.resourceName),
                          item.appRoleId.isEmpty() ? QStringLiteral("delegated, for all users")
                                                   : QStringLiteral("application permission"));
     const QString granted = items.isEmpty()
                                 ? QStringLiteral("<p>It asks for no API permissions, so there was nothing to grant.</p>")
-                                : QStringLiteral("<p>These permissions are granted:</p><ul>%1</ul>").arg(list);
+                                : QStringLiteral("<p>These permissions are granted for the whole organization:</p><ul class=\"perms\">%1</ul>").arg(list);
     return page(200, QStringLiteral("Admin consent granted"),
-                QStringLiteral("<h1>Admin consent granted</h1><p>An administrator of <b>%1</b> granted admin consent "
-                               "for <b>%2</b> <span class=\"muted\">(%3)</span>.</p>%4<p>You can close this window.</p>")
-                    .arg(esc(d.tenant.displayName), esc(client->displayName), esc(client->appId), granted));
+                QStringLiteral("<h1>Admin consent granted</h1><div class=\"app\"><span class=\"badge\">%1</span><div>"
+                               "<div class=\"app-name\">%2</div><div class=\"muted\">App ID %3</div></div></div>"
+                               "<p>An administrator of <b>%4</b> granted admin consent for this application.</p>%5"
+                               "<p>You can close this window.</p><p class=\"muted footer\">Tenant %4 &middot; %6</p>")
+                    .arg(esc(initials(client->displayName)), esc(client->displayName), esc(client->appId),
+                         esc(d.tenant.displayName), granted, esc(d.tenant.id)),
+                d.tenant.displayName);
 }
 
 Response Entra::tokenV2(const Request& r) {
