@@ -11,6 +11,20 @@
 namespace dcr::wizard {
 
 SignInController::SignInController(WizardController& wizard, QObject* parent) : QObject(parent), m_wizard(wizard) {
+    m_deadline.setSingleShot(true);
+    connect(&m_deadline, &QTimer::timeout, this, [this] {
+        if (m_state != State::Waiting)
+            return;
+        ++m_attempt;
+        if (m_signIn)
+            m_signIn->cancel();
+        const int minutes = std::max(1, m_timeoutMs / 60000);
+        fail(Error::make(QStringLiteral("auth.sign_in_timeout"),
+                         m_timeoutMs >= 60000 ? tr("The sign-in was not completed within %n minute(s).", nullptr, minutes)
+                                              : tr("The sign-in was not completed within %n second(s).", nullptr, std::max(1, m_timeoutMs / 1000)),
+                         tr("Sign in again. If no browser opened, copy the sign-in address into one, or use the device code "
+                            "sign-in.")));
+    });
     // The sign-in talks through the session's HTTP client and must not outlive it. The tokens
     // stay valid: they belong to the tenant, not to the client.
     connect(&m_wizard, &WizardController::sessionDropping, this, [this] {
@@ -44,15 +58,19 @@ bool SignInController::begin() {
             fail(error);
     });
     connect(m_signIn.get(), &EntraSignIn::deviceCode, this, &SignInController::deviceCode);
-    connect(m_signIn.get(), &EntraSignIn::browserUrl, this, [this](const QUrl& url) {
+    connect(m_signIn.get(), &EntraSignIn::browserUrl, this, [this, attempt](const QUrl& url) {
         if (!m_wizard.isSandbox()) {
             emit openBrowser(url);
             return;
         }
-        openSandboxSignInPage(m_wizard.network(), url);
+        openSandboxSignInPage(m_wizard.network(), url, [this, attempt, url] {
+            if (attempt == m_attempt && m_state == State::Waiting)
+                emit openBrowser(url);
+        });
     });
     m_error = {};
     setState(State::Waiting);
+    m_deadline.start(m_timeoutMs);
     return true;
 }
 
@@ -123,6 +141,8 @@ void SignInController::fail(const Error& error) {
 }
 
 void SignInController::setState(State state) {
+    if (state != State::Waiting)
+        m_deadline.stop();
     m_state = state;
     emit stateChanged();
 }

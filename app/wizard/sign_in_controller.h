@@ -3,6 +3,7 @@
 #include "core/error.h"
 
 #include <QObject>
+#include <QTimer>
 #include <QUrl>
 
 #include <memory>
@@ -17,9 +18,12 @@ namespace dcr::wizard {
 class WizardController;
 
 // Signs the administrator in to Microsoft Entra ID for the Sign-in page: browser (PKCE), device
-// code, or a pasted token, then reads the tenant's name to show who is signed in where. In the
-// sandbox the wizard follows the sign-in page itself, which approves at once, so no browser is
-// involved.
+// code, or a pasted token, then reads the tenant's name to show who is signed in where. The browser
+// sign-in opens the user's browser (openBrowser). In sandbox mode the wizard first reads the
+// sandbox's sign-in page itself: a sandbox seeded to approve sign-ins answers it with the redirect
+// at once, and then there is nothing for a person to do, so the wizard follows it; a sandbox that
+// shows its sign-in page gets the user's browser, as the real service does. Every wait has a
+// deadline (timeoutMs), after which the sign-in fails with a sentence saying what to do.
 class SignInController : public QObject {
     Q_OBJECT
 public:
@@ -33,6 +37,9 @@ public:
     void useToken(const QString& accessToken);
     // Forgets the sign-in: the tenant or the cloud changed, or the user cancelled.
     void reset();
+    // How long a browser or device code sign-in may wait for the user (default 10 minutes).
+    void setTimeoutMs(int ms) { m_timeoutMs = ms; }
+    int timeoutMs() const { return m_timeoutMs; }
 
     State state() const { return m_state; }
     QString userName() const { return m_userName; }
@@ -42,7 +49,7 @@ public:
 
 signals:
     void stateChanged();
-    // Real mode: open this in the user's browser (and show it, in case no browser opens).
+    // Open this in the user's browser, and show it with a Copy button in case no browser opens.
     void openBrowser(const QUrl& url);
     void deviceCode(const QString& userCode, const QUrl& verificationUri, const QString& message, int expiresInSeconds);
 
@@ -60,6 +67,8 @@ private:
     QString m_tenantId;
     Error m_error;
     quint64 m_attempt = 0;  // ignores answers of a sign-in the user abandoned
+    int m_timeoutMs = 10 * 60 * 1000;
+    QTimer m_deadline;
 };
 
 }  // namespace dcr::wizard

@@ -3356,6 +3356,20 @@ What to do: %3</source>
 </context>
 <context>
     <name>dcr::wizard::SignInController</name>
+    <message numerus="yes">
+        <source>The sign-in was not completed within %n minute(s).</source>
+        <translation>
+            <numerusform>The sign-in was not completed within %n minute.</numerusform>
+            <numerusform>The sign-in was not completed within %n minutes.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The sign-in was not completed within %n second(s).</source>
+        <translation>
+            <numerusform>The sign-in was not completed within %n second.</numerusform>
+            <numerusform>The sign-in was not completed within %n seconds.</numerusform>
+        </translation>
+    </message>
     <message>
         <source>The sandbox is still starting.</source>
         <translation type="unfinished"></translation>

@@ -93,7 +93,9 @@ SignInPage::SignInPage(WizardController& controller, QWidget* parent)
     auto* copyUrl = copyButton(tr("Cop&y"), QStringLiteral("copyBrowserUrlButton"), tr("Copy the sign-in address"));
     auto* fallback = new QHBoxLayout(m_browserFallback);
     fallback->setContentsMargins(0, 0, 0, 0);
-    fallback->addWidget(new QLabel(tr("No browser opened. Open this address in one:")));
+    auto* fallbackLabel = new QLabel(tr("No browser opened. Open this address in one:"));
+    fallbackLabel->setObjectName(QStringLiteral("browserUrlLabel"));
+    fallback->addWidget(fallbackLabel);
     fallback->addWidget(m_browserUrl, 1);
     fallback->addWidget(copyUrl);
     body()->addWidget(m_browserFallback);
@@ -159,9 +161,13 @@ SignInPage::SignInPage(WizardController& controller, QWidget* parent)
     });
     connect(copyUrl, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(m_browserUrl->text()); });
     connect(copyCode, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(m_deviceCode->text()); });
-    connect(&signIn, &SignInController::openBrowser, this, [this](const QUrl& url) {
-        if (!QDesktopServices::openUrl(url))
-            showBrowserFallback(url);
+    // The address stays on the page while the sign-in waits, with a Copy button: a browser that
+    // was started may still fail to show up, and then the user has something to do.
+    connect(&signIn, &SignInController::openBrowser, this, [this, fallbackLabel](const QUrl& url) {
+        const bool opened = QDesktopServices::openUrl(url);
+        fallbackLabel->setText(opened ? tr("If no browser window opened, open this address in one:")
+                                      : tr("No browser opened. Open this address in one:"));
+        showBrowserFallback(url);
     });
     connect(&signIn, &SignInController::deviceCode, this,
             [this](const QString& code, const QUrl& uri, const QString& message, int) { showDeviceCode(code, uri, message); });
