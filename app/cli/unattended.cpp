@@ -3,6 +3,7 @@
 #include "auth/entra_sign_in.h"
 #include "core/error.h"
 #include "core/http_client.h"
+#include "core/redaction.h"
 #include "engine/session.h"
 #include "secrets/secret_store.h"
 
@@ -11,17 +12,38 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSocketNotifier>
+#include <QTimer>
 
+#include <cerrno>
 #include <cstdio>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace dcr {
 
 namespace {
 
+// A line of progress or error on stderr. Much of it is the services' own words (error messages,
+// ids): it is redacted the way the wizard's log is, so that no token a service echoes reaches a
+// terminal or a script's log.
 void err(const QString& line) {
+    fprintf(stderr, "%s\n", qPrintable(redactText(line)));
+    fflush(stderr);
+}
+
+// The one line that must show a secret as it is (the client secret, once, on a terminal).
+void errUnredacted(const QString& line) {
     fprintf(stderr, "%s\n", qPrintable(line));
     fflush(stderr);
+}
+
+// The Konnect token on standard input is one line; anything longer is not a token.
+constexpr qsizetype kMaxStdinBytes = 8192;
+
+QString seconds(int ms) {
+    return QString::number(ms / 1000.0, 'g', 4);
 }
 
 Error userError(const QString& what, const QString& remedy) {
@@ -69,6 +91,12 @@ void Unattended::useSandbox(const QString& konnectToken, const engine::Validatio
 }
 
 void Unattended::start() {
+    // Queued: whatever fails at once (a bad token, an unreadable state file) then ends the run
+    // from inside the caller's event loop, where finished() is heard.
+    QMetaObject::invokeMethod(this, &Unattended::begin, Qt::QueuedConnection);
+}
+
+void Unattended::begin() {
     m_clock.start();
     if (!m_session)
         m_session = std::make_unique<engine::Session>(m_profile, m_endpoints, m_network, m_secrets.get(), m_options.statePath);
@@ -95,6 +123,7 @@ void Unattended::start() {
     if (m_options.mode == UnattendedOptions::Mode::Cleanup && m_session->state().steps.isEmpty()) {
         err(tr("Nothing to clean up: no saved progress for the profile '%1' (%2).").arg(m_profile.name, m_session->state().filePath()));
         printSummary(true);
+        m_done = true;
         emit finished(ExitOk);
         return;
     }
@@ -102,37 +131,99 @@ void Unattended::start() {
 }
 
 void Unattended::obtainKonnectToken() {
-    const auto accept = [this](const QString& token) {
-        if (!token.startsWith(QLatin1String("kpat_")) && !token.startsWith(QLatin1String("spat_"))) {
-            fail(ExitUserError, userError(tr("The Konnect token does not look like a personal (kpat_…) or system account (spat_…) token."),
-                                          tr("Create a token in Konnect under Personal access tokens or System accounts.")));
-            return;
-        }
-        m_konnectToken = token;
-        signIn();
-    };
     if (m_sandbox) {
-        accept(m_konnectToken);
+        acceptKonnectToken(m_konnectToken);
         return;
     }
-    const QString fromEnv = qEnvironmentVariable("DCR_WIZARD_KONNECT_TOKEN").trimmed();
-    if (!fromEnv.isEmpty()) {
-        accept(fromEnv);
+    if (!m_options.konnectTokenFromEnvironment.isEmpty()) {
+        acceptKonnectToken(m_options.konnectTokenFromEnvironment);
         return;
     }
     if (!isatty(STDIN_FILENO)) {
-        QFile in;
-        if (in.open(stdin, QIODevice::ReadOnly)) {
-            const QString piped = QString::fromUtf8(in.readLine()).trimmed();
-            if (!piped.isEmpty()) {
-                accept(piped);
-                return;
-            }
-        }
+        readKonnectTokenFromStdin();
+        return;
     }
-    m_secrets->read(SecretKey::konnectToken(m_profile.name), [this, accept](const SecretResult& r) {
+    readKonnectTokenFromKeychain();
+}
+
+void Unattended::acceptKonnectToken(const QString& token) {
+    if (!token.startsWith(QLatin1String("kpat_")) && !token.startsWith(QLatin1String("spat_"))) {
+        fail(ExitUserError, userError(tr("The Konnect token does not look like a personal (kpat_…) or system account (spat_…) token."),
+                                      tr("Create a token in Konnect under Personal access tokens or System accounts.")));
+        return;
+    }
+    m_konnectToken = token;
+    signIn();
+}
+
+// One line from a standard input that is not a terminal, read as it arrives from the event loop
+// (never a blocking read): a pipe that stays open and silent is given up on after a few seconds.
+// Nothing on it (end of input at once, e.g. </dev/null) means: look in the keychain.
+void Unattended::readKonnectTokenFromStdin() {
+    const int flags = fcntl(STDIN_FILENO, F_GETFL);
+    if (flags < 0) {
+        readKonnectTokenFromKeychain();  // no standard input at all
+        return;
+    }
+    fcntl(STDIN_FILENO, F_SETFL, flags | O_NONBLOCK);
+    const auto done = [this, flags] {
+        m_stdinNotifier->setEnabled(false);
+        m_stdinNotifier->deleteLater();
+        m_stdinNotifier = nullptr;
+        m_stdinDeadline->stop();
+        fcntl(STDIN_FILENO, F_SETFL, flags);
+        const qsizetype newline = m_stdinBuffer.indexOf('\n');
+        const QString token = QString::fromUtf8(newline >= 0 ? m_stdinBuffer.left(newline) : m_stdinBuffer).trimmed();
+        m_stdinBuffer.fill('\0');
+        m_stdinBuffer.clear();
+        if (token.isEmpty())
+            readKonnectTokenFromKeychain();
+        else
+            acceptKonnectToken(token);
+    };
+    m_stdinDeadline = new QTimer(this);
+    m_stdinDeadline->setSingleShot(true);
+    connect(m_stdinDeadline, &QTimer::timeout, this, [this, flags] {
+        m_stdinNotifier->setEnabled(false);
+        m_stdinNotifier->deleteLater();
+        m_stdinNotifier = nullptr;
+        fcntl(STDIN_FILENO, F_SETFL, flags);
+        m_stdinBuffer.fill('\0');
+        m_stdinBuffer.clear();
+        fail(ExitUserError,
+             userError(QStringLiteral("Waited %1 s for the Konnect token on standard input, which is not a terminal, and no line came.").arg(seconds(m_options.stdinTimeoutMs)),
+                       QStringLiteral("Pipe the token followed by a newline (printf '%s\\n' \"$TOKEN\" | dcr-wizard …), set DCR_WIZARD_KONNECT_TOKEN, or "
+                          "use the keychain's token with standard input closed or from /dev/null (</dev/null).")));
+    });
+    m_stdinNotifier = new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this);
+    connect(m_stdinNotifier, &QSocketNotifier::activated, this, [this, done] {
+        char chunk[1024];
+        for (;;) {
+            const ssize_t n = ::read(STDIN_FILENO, chunk, sizeof chunk);
+            if (n > 0) {
+                m_stdinBuffer.append(chunk, n);
+                memset(chunk, 0, sizeof chunk);
+                if (m_stdinBuffer.contains('\n') || m_stdinBuffer.size() > kMaxStdinBytes) {
+                    done();
+                    return;
+                }
+                continue;
+            }
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+                return;  // more later
+            done();  // end of input (or an error reading it): what came is all there is
+            return;
+        }
+    });
+    m_stdinDeadline->start(m_options.stdinTimeoutMs);
+}
+
+void Unattended::readKonnectTokenFromKeychain() {
+    m_secrets->read(SecretKey::konnectToken(m_profile.name), [this](const SecretResult& r) {
         if (r.ok()) {
-            accept(r.value);
+            acceptKonnectToken(r.value);
             return;
         }
         fail(ExitUserError, userError(tr("No Konnect token was given."),
@@ -142,27 +233,99 @@ void Unattended::obtainKonnectToken() {
 }
 
 void Unattended::signIn() {
+    // The delegated scopes name Graph by its resource identifier (the profile's
+    // azure.graph_resource for a custom cloud), which need not be where Graph is served.
     m_signIn = std::make_unique<EntraSignIn>(m_session->http(), m_endpoints.login, m_profile.azure.tenant, m_profile.azure.publicClientId,
-                                             EntraSignIn::defaultScopes(m_endpoints.graph));
+                                             EntraSignIn::defaultScopes(QUrl(m_endpoints.graphResource)));
     connect(m_signIn.get(), &EntraSignIn::signedIn, this, &Unattended::onSignedIn);
     connect(m_signIn.get(), &EntraSignIn::failed, this, [this](const Error& e) { fail(ExitAuthFailure, e); });
-    if (m_sandbox) {
-        connect(m_signIn.get(), &EntraSignIn::browserUrl, this, [this](const QUrl& url) { openSandboxSignInPage(*m_network, url); });
-        m_signIn->startBrowserSignIn();
-        return;
-    }
-    const QString pasted = qEnvironmentVariable("DCR_WIZARD_GRAPH_TOKEN").trimmed();
-    if (!pasted.isEmpty()) {
+    const QString pasted = m_options.graphTokenFromEnvironment;
+    if (!m_sandbox && !pasted.isEmpty()) {
         m_signIn->useAccessToken(pasted);
         return;
     }
-    connect(m_signIn.get(), &EntraSignIn::deviceCode, this, [](const QString&, const QUrl&, const QString& message, int) {
-        err(message);
+    // Every wait for a person has a deadline.
+    m_signInDeadline = new QTimer(this);
+    m_signInDeadline->setSingleShot(true);
+    connect(m_signInDeadline, &QTimer::timeout, this, [this] {
+        m_signIn->cancel();
+        Error e = Error::make(QStringLiteral("auth.sign_in_timeout"),
+                              QStringLiteral("The sign-in to Microsoft Entra ID was not completed within %1 s.").arg(seconds(m_options.signInTimeoutMs)),
+                              m_sandbox ? QStringLiteral("Check that the sandbox is running and answers; --sign-in-timeout SECONDS gives the sign-in more time.")
+                                        : QStringLiteral("Run again and complete the sign-in in a browser while the code is shown; "
+                                                         "--sign-in-timeout SECONDS gives more time."));
+        fail(ExitAuthFailure, e);
     });
+    m_signInDeadline->start(m_options.signInTimeoutMs);
+    connect(m_signIn.get(), &EntraSignIn::deviceCode, this,
+            [this](const QString& userCode, const QUrl& verificationUri, const QString& message, int) {
+                if (m_sandbox) {
+                    approveInSandbox(userCode);
+                    return;
+                }
+                err(message.isEmpty() ? QStringLiteral("To sign in, use a web browser to open the page %1 and enter the code %2 to authenticate.")
+                                            .arg(verificationUri.toString(), userCode)
+                                      : message);
+                err(QStringLiteral("Waiting up to %1 s for the sign-in to be completed (--sign-in-timeout SECONDS changes this).")
+                        .arg(seconds(m_options.signInTimeoutMs)));
+            });
+    if (m_sandbox) {
+        // The sandbox's own sign-in page, as a browser would open it: it signs the admin in by
+        // itself when the sandbox was started to do so, otherwise it asks for a password.
+        connect(m_signIn.get(), &EntraSignIn::browserUrl, this, &Unattended::followSandboxSignInPage);
+        m_signIn->startBrowserSignIn();
+        return;
+    }
     m_signIn->startDeviceCode();
 }
 
+void Unattended::followSandboxSignInPage(const QUrl& url) {
+    // The redirect is followed by hand, once: Qt following it sometimes sent the page twice.
+    QNetworkRequest page(url);
+    page.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    QNetworkReply* reply = m_network->get(page);
+    connect(reply, &QNetworkReply::finished, this, [this, reply] {
+        reply->deleteLater();
+        if (m_done)
+            return;
+        const QUrl location = reply->header(QNetworkRequest::LocationHeader).toUrl();
+        if (!location.isEmpty()) {
+            QNetworkReply* loopback = m_network->get(QNetworkRequest(reply->url().resolved(location)));
+            connect(loopback, &QNetworkReply::finished, loopback, &QObject::deleteLater);
+            return;
+        }
+        if (reply->error() != QNetworkReply::NoError && reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 0) {
+            fail(ExitAuthFailure, Error::network(reply->error(), reply->errorString()));
+            return;
+        }
+        err(QStringLiteral("The sandbox's sign-in page waits for the administrator's password; signing in with a device code "
+                           "that the sandbox's control endpoint approves instead."));
+        m_signIn->startDeviceCode();
+    });
+}
+
+void Unattended::approveInSandbox(const QString& userCode) {
+    HttpRequest request;
+    request.method = "POST";
+    request.url = m_endpoints.login.resolved(QUrl(QStringLiteral("/_sandbox/device/approve")));
+    request.flavor = ErrorFlavor::Entra;
+    request.setJsonBody(QJsonDocument(QJsonObject{{QStringLiteral("user_code"), userCode}}));
+    err(QStringLiteral("Sandbox: approving the device code sign-in %1 through %2.").arg(userCode, request.url.toString()));
+    m_session->http().send(request, [this](const HttpResponse&, const std::optional<Error>& error) {
+        if (error && !m_done)
+            fail(ExitAuthFailure, *error);
+    });
+}
+
+void Unattended::finishSignInWait() {
+    if (m_signInDeadline)
+        m_signInDeadline->stop();
+}
+
 void Unattended::onSignedIn(const TokenSet& tokens) {
+    finishSignInWait();
+    if (m_done)
+        return;
     err(tr("Signed in to Microsoft Entra ID as %1.").arg(tokens.userName.isEmpty() ? tr("the administrator") : tokens.userName));
     m_session->setGraphToken(tokens.accessToken);
     m_session->setKonnectToken(m_konnectToken);
@@ -190,6 +353,8 @@ void Unattended::onStepFinished(const QString& stepId, const engine::StepResult&
 }
 
 void Unattended::onRunFinished(bool ok) {
+    if (m_done)
+        return;
     int code = ExitOk;
     if (!ok) {
         code = ExitRemoteFailure;
@@ -206,10 +371,18 @@ void Unattended::onRunFinished(bool ok) {
     }
     printSummary(ok);
     m_exitCode = code;
+    m_done = true;
     emit finished(code);
 }
 
 void Unattended::fail(int exitCode, const Error& error) {
+    // One ending only: a deadline and a late answer may both arrive.
+    if (m_done)
+        return;
+    m_done = true;
+    finishSignInWait();
+    if (m_signIn)
+        m_signIn->cancel();
     err(tr("Error: %1").arg(error.what));
     err(tr("What to do: %1").arg(error.remedy));
     if (m_options.json) {
@@ -218,7 +391,7 @@ void Unattended::fail(int exitCode, const Error& error) {
                                   {QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), error.code},
                                                                         {QStringLiteral("what"), error.what},
                                                                         {QStringLiteral("remedy"), error.remedy}}}};
-        printf("%s\n", QJsonDocument(summary).toJson(QJsonDocument::Indented).constData());
+        printf("%s\n", qPrintable(redactText(QString::fromUtf8(QJsonDocument(summary).toJson(QJsonDocument::Indented)))));
         fflush(stdout);
     }
     m_exitCode = exitCode;
@@ -266,7 +439,7 @@ void Unattended::printSummary(bool ok) {
                                                                      {QStringLiteral("authority"), client.authority},
                                                                      {QStringLiteral("organization_url"), client.organizationUrl},
                                                                      {QStringLiteral("connection_string"), client.connectionString}});
-        printf("%s\n", QJsonDocument(summary).toJson(QJsonDocument::Indented).constData());
+        printf("%s\n", qPrintable(redactText(QString::fromUtf8(QJsonDocument(summary).toJson(QJsonDocument::Indented)))));
     } else {
         if (dynamics && !client.clientId.isEmpty())
             lines << QString() << tr("For the client application's code or app.config:")
@@ -275,14 +448,14 @@ void Unattended::printSummary(bool ok) {
                   << tr("  Connection string:       %1").arg(client.connectionString);
         printf("%s\n%s\n", qPrintable(ok ? tr("Setup of '%1' finished in %2 s:").arg(m_profile.name).arg(m_clock.elapsed() / 1000.0, 0, 'f', 1)
                                           : tr("Setup of '%1' stopped:").arg(m_profile.name)),
-               qPrintable(lines.join(QLatin1Char('\n'))));
+               qPrintable(redactText(lines.join(QLatin1Char('\n')))));
     }
     fflush(stdout);
     // With no keychain the secret exists nowhere else: show it once, on a terminal only, never in a
     // file or a pipe.
     if (ctx.output(QStringLiteral("secret_storage")) == QLatin1String("shown-once") && ctx.hasSecret(QStringLiteral("client_secret"))) {
         if (isatty(STDERR_FILENO))
-            err(tr("No keychain is available. The client secret, shown this once (copy it now): %1").arg(ctx.secret(QStringLiteral("client_secret"))));
+            errUnredacted(tr("No keychain is available. The client secret, shown this once (copy it now): %1").arg(ctx.secret(QStringLiteral("client_secret"))));
         else
             err(tr("No keychain is available and the output is not a terminal, so the client secret is not shown; Konnect's "
                    "DCR provider has it. Create a new one in the Azure portal if you need it elsewhere."));

@@ -9,6 +9,8 @@
 #include <memory>
 
 class QNetworkAccessManager;
+class QSocketNotifier;
+class QTimer;
 
 namespace dcr {
 class EntraSignIn;
@@ -37,6 +39,16 @@ struct UnattendedOptions {
     bool json = false;
     QString statePath;  // empty: the user's data directory
     int requestTimeoutMs = 0;  // 0: the HTTP layer's default
+    // How long a sign-in may wait for the person (device code, browser) before the run gives up
+    // with ExitAuthFailure.
+    int signInTimeoutMs = 600000;
+    // How long a standard input that is not a terminal may stay silent before the run gives up
+    // waiting for the Konnect token on it (ExitUserError).
+    int stdinTimeoutMs = 5000;
+    // Taken from the environment (DCR_WIZARD_KONNECT_TOKEN, DCR_WIZARD_GRAPH_TOKEN) at start,
+    // which then no longer holds them. Empty: not given.
+    QString konnectTokenFromEnvironment;
+    QString graphTokenFromEnvironment;
 };
 
 // Runs one profile without a window, for support staff replaying a customer's setup: signs the
@@ -50,16 +62,27 @@ public:
                QObject* parent = nullptr);
     ~Unattended() override;
 
-    // In the sandbox the wizard knows the credentials: no prompt, no device code.
+    // In the sandbox the wizard knows the credentials: no prompt. The admin's sign-in is approved
+    // by the sandbox's own sign-in page when it does that by itself, otherwise through its control
+    // endpoint (POST /_sandbox/device/approve) for a device code sign-in.
     void useSandbox(const QString& konnectToken, const engine::ValidationTargets& targets);
+    // Begins in the next turn of the event loop, so that finished() is never emitted before the
+    // caller's event loop runs.
     void start();
 
 signals:
     void finished(int exitCode);
 
 private:
+    void begin();
     void obtainKonnectToken();
+    void acceptKonnectToken(const QString& token);
+    void readKonnectTokenFromStdin();
+    void readKonnectTokenFromKeychain();
     void signIn();
+    void followSandboxSignInPage(const QUrl& url);
+    void approveInSandbox(const QString& userCode);
+    void finishSignInWait();
     void onSignedIn(const TokenSet& tokens);
     void runPlan();
     void onStepFinished(const QString& stepId, const engine::StepResult& result);
@@ -77,6 +100,11 @@ private:
     bool m_sandbox = false;
     QString m_konnectToken;
     QElapsedTimer m_clock;
+    QTimer* m_signInDeadline = nullptr;
+    QTimer* m_stdinDeadline = nullptr;
+    QSocketNotifier* m_stdinNotifier = nullptr;
+    QByteArray m_stdinBuffer;
+    bool m_done = false;
     int m_exitCode = ExitOk;
 };
 

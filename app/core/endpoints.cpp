@@ -142,7 +142,13 @@ Endpoints Endpoints::forProfile(const Profile& profile) {
     if (cloud == AzureCloud::Custom) {
         e.login = QUrl(withoutTrailingSlash(profile.azure.loginUrl));
         e.graph = QUrl(withoutTrailingSlash(profile.azure.graphUrl));
-        e.graphResource = withoutTrailingSlash(profile.azure.graphUrl);
+        // Graph's resource identifier is its origin (https://graph.microsoft.us serves
+        // /v1.0/…); a profile names another when Graph is served under a path or a proxy.
+        e.graphResource = profile.azure.graphResource.isEmpty()
+                              ? withoutTrailingSlash(e.graph.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment |
+                                                                      QUrl::RemoveUserInfo)
+                                                         .toString())
+                              : withoutTrailingSlash(profile.azure.graphResource);
     }
     if (region == KonnectRegion::Custom) {
         e.konnect = QUrl(withoutTrailingSlash(profile.konnect.baseUrl));

@@ -181,6 +181,7 @@ struct HttpClient::Pending {
     QString origin;
     QUrl hop;  // where the current attempt has been redirected to so far
     std::optional<Error> refusedRedirect;
+    std::optional<Error> refusedAnswer;  // the answer was larger than the cap
     QStringList certificateErrors;  // of the current attempt: why its TLS handshake was refused
 };
 
@@ -295,6 +296,22 @@ void HttpClient::startAttempt(quint64 id) {
         }
         reply->abort();
     });
+    p.refusedAnswer.reset();
+    connect(reply, &QNetworkReply::downloadProgress, this, [this, id, reply](qint64 received, qint64 total) {
+        const auto found = m_pending.find(id);
+        if (found == m_pending.end() || found->second->refusedAnswer)
+            return;
+        if (received <= m_maxAnswerBytes && total <= m_maxAnswerBytes)
+            return;
+        const QString host = found->second->hop.host();
+        const QString limit = QString::number(double(m_maxAnswerBytes) / (1024.0 * 1024.0), 'g', 3);
+        found->second->refusedAnswer = Error::make(
+            QStringLiteral("network.answer_too_large"),
+            QStringLiteral("The answer from %1 is larger than %2 MiB, more than any answer of the service should be, so it was refused.")
+                .arg(host, limit),
+            QStringLiteral("Check that the address points at the service itself and not at a proxy or a download; then try again."));
+        reply->abort();
+    });
     p.certificateErrors.clear();
     // Never ignored: the reasons only make the refusal explainable.
     connect(reply, &QNetworkReply::sslErrors, this, [this, id](const QList<QSslError>& errors) {
@@ -320,7 +337,7 @@ void HttpClient::onFinished(quint64 id, QNetworkReply* reply) {
     const bool transportFailed = qtError > QNetworkReply::NoError && qtError < QNetworkReply::ContentAccessDenied;
     HttpResponse response;
     response.attempts = p.attempt;
-    if (!transportFailed) {
+    if (!transportFailed && !p.refusedAnswer) {
         response.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         response.body = reply->readAll();
         response.headers = reply->rawHeaderPairs();
@@ -329,8 +346,9 @@ void HttpClient::onFinished(quint64 id, QNetworkReply* reply) {
     if (response.status == 0)
         networkError = qtError == QNetworkReply::NoError ? QNetworkReply::UnknownNetworkError : qtError;
     QString failure = response.status == 0 ? reply->errorString() : QString();
-    // This client aborts only refused redirects, so any other cancellation is the transfer timeout.
-    if (networkError == QNetworkReply::OperationCanceledError && !p.refusedRedirect) {
+    // This client aborts only refused redirects and answers, so any other cancellation is the
+    // transfer timeout.
+    if (networkError == QNetworkReply::OperationCanceledError && !p.refusedRedirect && !p.refusedAnswer) {
         networkError = QNetworkReply::TimeoutError;
         failure = tr("nothing received for %1 s").arg(seconds(p.policy.config().attemptTimeoutMs));
     }
@@ -348,8 +366,8 @@ void HttpClient::onFinished(quint64 id, QNetworkReply* reply) {
     if (response.status >= 400)
         qCDebug(lcHttp).noquote() << "  " << clipped(redactBody(response.header("Content-Type"), response.body));
 
-    if (p.refusedRedirect) {
-        const Error refusal = *p.refusedRedirect;
+    if (p.refusedRedirect || p.refusedAnswer) {
+        const Error refusal = p.refusedRedirect ? *p.refusedRedirect : *p.refusedAnswer;
         emit attemptFinished(info);
         HttpResponse refused;
         refused.attempts = p.attempt;

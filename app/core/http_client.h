@@ -108,6 +108,12 @@ public:
     void setRetryConfig(const RetryPolicy::Config& config) { m_retry = config; }
     const RetryPolicy::Config& retryConfig() const { return m_retry; }
 
+    // No answer of the services this tool talks to comes near this; a larger one (announced by
+    // Content-Length or as it arrives) is cut off and refused with an error, never retried.
+    static constexpr qint64 kDefaultMaxAnswerBytes = 16 * 1024 * 1024;
+    void setMaxAnswerBytes(qint64 bytes) { m_maxAnswerBytes = bytes; }
+    qint64 maxAnswerBytes() const { return m_maxAnswerBytes; }
+
     // Calls done once, always later from the event loop (never from inside send), with the final
     // answer and, unless it is a 2xx or 3xx, the Error its flavor explains; never if this client
     // is destroyed first.
@@ -127,6 +133,7 @@ private:
 
     QNetworkAccessManager* m_network;
     RetryPolicy::Config m_retry;
+    qint64 m_maxAnswerBytes = kDefaultMaxAnswerBytes;
     quint64 m_nextId = 1;
     std::map<quint64, std::unique_ptr<Pending>> m_pending;
     QString m_origin;  // of the Origin alive now

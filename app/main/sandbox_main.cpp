@@ -1,5 +1,6 @@
 // dcr-sandbox: the offline imitation of Azure and Konnect as a process of its own, for demos on
 // another screen and for tests that need a separate process.
+#include "core/process_hardening.h"
 #include "core/version.h"
 #include "sandbox/sandbox.h"
 
@@ -35,6 +36,8 @@ int fail(const QString& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // It signs tokens and holds every secret of its imitated tenant: no core dumps, not dumpable.
+    dcr::hardenProcess();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("dcr-sandbox"));
     QCoreApplication::setApplicationVersion(QLatin1String(dcr::kVersion));

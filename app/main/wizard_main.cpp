@@ -1,5 +1,7 @@
 #include "cli/unattended.h"
 #include "core/http_client.h"
+#include "core/process_hardening.h"
+#include "core/redaction.h"
 #include "core/version.h"
 #include "engine/blueprints/kong_dcr_azure.h"
 #include "sandbox/sandbox.h"
@@ -15,6 +17,8 @@
 #include <QIcon>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
+#include <QSslCertificate>
+#include <QSslConfiguration>
 
 #include <cstdio>
 #include <ctime>
@@ -60,7 +64,11 @@ Parsed parseArguments(const QStringList& arguments, Options& options, int& exitC
     const QCommandLineOption timeout(QStringLiteral("request-timeout"),
                                      QCoreApplication::translate("main", "Give up on a request that stays silent this long (default 30)."),
                                      QStringLiteral("SECONDS"));
-    parser.addOptions({sandbox, sandboxUrl, unattended, profile, dryRun, cleanup, resume, json, state, timeout});
+    const QCommandLineOption signInTimeout(QStringLiteral("sign-in-timeout"),
+                                           QStringLiteral("Unattended: give up on the Microsoft Entra sign-in (device code) if it is not "
+                                                          "completed within this time (default 600)."),
+                                           QStringLiteral("SECONDS"));
+    parser.addOptions({sandbox, sandboxUrl, unattended, profile, dryRun, cleanup, resume, json, state, timeout, signInTimeout});
 
     const auto usage = [&](const QString& message) {
         fprintf(stderr, "dcr-wizard: %s\n\n%s", qPrintable(message), qPrintable(parser.helpText()));
@@ -99,6 +107,13 @@ Parsed parseArguments(const QStringList& arguments, Options& options, int& exitC
             return usage(QStringLiteral("--request-timeout takes a number of seconds from 1 to 600."));
         options.run.requestTimeoutMs = seconds * 1000;
     }
+    if (parser.isSet(signInTimeout)) {
+        bool ok = false;
+        const int seconds = parser.value(signInTimeout).toInt(&ok);
+        if (!ok || seconds < 1 || seconds > 86400)
+            return usage(QStringLiteral("--sign-in-timeout takes a number of seconds from 1 to 86400."));
+        options.run.signInTimeoutMs = seconds * 1000;
+    }
     if (parser.isSet(dryRun) + parser.isSet(cleanup) > 1)
         return usage(QStringLiteral("--dry-run and --cleanup exclude each other."));
     options.run.mode = parser.isSet(dryRun)    ? dcr::UnattendedOptions::Mode::DryRun
@@ -112,23 +127,16 @@ Parsed parseArguments(const QStringList& arguments, Options& options, int& exitC
 }
 
 std::optional<dcr::Profile> loadProfile(const QString& path) {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        fprintf(stderr, "dcr-wizard: cannot read the profile %s: %s\n", qPrintable(path), qPrintable(file.errorString()));
-        return std::nullopt;
-    }
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
-    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
-        fprintf(stderr, "dcr-wizard: %s is not a JSON object: %s\n", qPrintable(path), qPrintable(parseError.errorString()));
-        return std::nullopt;
-    }
     QStringList errors;
-    auto profile = dcr::Profile::fromJson(doc.object(), &errors);
+    auto profile = dcr::Profile::readFile(path, &errors);
     if (!profile) {
-        fprintf(stderr, "dcr-wizard: the profile %s has problems:\n", qPrintable(path));
-        for (const QString& e : errors)
-            fprintf(stderr, "  - %s\n", qPrintable(e));
+        if (errors.size() == 1) {
+            fprintf(stderr, "dcr-wizard: %s\n", qPrintable(errors.first()));
+        } else {
+            fprintf(stderr, "dcr-wizard: the profile %s has problems:\n", qPrintable(path));
+            for (const QString& e : errors)
+                fprintf(stderr, "  - %s\n", qPrintable(e));
+        }
     }
     return profile;
 }
@@ -172,12 +180,14 @@ int runUnattended(QCoreApplication& app, const Options& options) {
     std::unique_ptr<dcr::Unattended> run;
     std::unique_ptr<dcr::sandbox::SandboxHost> host;
     int exitCode = dcr::ExitOk;
+    // Queued: a quit() before exec() is lost, and some endings come before the loop runs.
+    const auto end = [&](int code) {
+        exitCode = code;
+        QMetaObject::invokeMethod(&app, &QCoreApplication::quit, Qt::QueuedConnection);
+    };
     const auto start = [&](const dcr::Endpoints& endpoints) {
         run = std::make_unique<dcr::Unattended>(*profile, endpoints, options.run, &network);
-        QObject::connect(run.get(), &dcr::Unattended::finished, &app, [&](int code) {
-            exitCode = code;
-            app.quit();
-        });
+        QObject::connect(run.get(), &dcr::Unattended::finished, &app, end);
     };
     const auto startSandboxRun = [&](const QJsonObject& info) {
         start(dcr::Endpoints::fromSandboxInfo(info));
@@ -189,9 +199,8 @@ int runUnattended(QCoreApplication& app, const Options& options) {
         run->start();
     };
     const auto sandboxFailed = [&](const QString& message) {
-        fprintf(stderr, "dcr-wizard: %s\n", qPrintable(message));
-        exitCode = dcr::ExitRemoteFailure;
-        app.quit();
+        fprintf(stderr, "dcr-wizard: %s\n", qPrintable(dcr::redactText(message)));
+        end(dcr::ExitRemoteFailure);
     };
     dcr::HttpClient http(&network);
     if (options.sandboxUrl.isValid()) {
@@ -212,6 +221,24 @@ int runUnattended(QCoreApplication& app, const Options& options) {
     }
     app.exec();
     return exitCode;
+}
+
+// SSL_CERT_FILE names a PEM file of CA certificates to trust besides the system's store, as with
+// OpenSSL's own tools: how a private CA (a TLS-inspecting proxy, a test's throwaway CA) is trusted
+// for one run without installing it. Qt reads only the system's store by itself.
+void trustCertificatesFromEnvironment() {
+    const QString path = qEnvironmentVariable("SSL_CERT_FILE");
+    if (path.isEmpty())
+        return;
+    const QList<QSslCertificate> extra = QSslCertificate::fromPath(path, QSsl::Pem);
+    if (extra.isEmpty()) {
+        fprintf(stderr, "dcr-wizard: SSL_CERT_FILE=%s holds no PEM certificate, so it adds nothing to the trusted CAs.\n",
+                qPrintable(path));
+        return;
+    }
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setCaCertificates(tls.caCertificates() + extra);
+    QSslConfiguration::setDefaultConfiguration(tls);
 }
 
 // The first paint of the first page. What can wait (the embedded sandbox's cold start: key
@@ -270,7 +297,11 @@ private:
 }  // namespace
 
 int main(int argc, char** argv) {
+    // First, before any thread: no core dumps, not dumpable, and the tokens out of the environment.
+    dcr::hardenProcess();
     Options options;
+    options.run.konnectTokenFromEnvironment = dcr::takeEnvironmentSecret("DCR_WIZARD_KONNECT_TOKEN");
+    options.run.graphTokenFromEnvironment = dcr::takeEnvironmentSecret("DCR_WIZARD_GRAPH_TOKEN");
     int exitCode = 0;
     {
         // --help, --version and --unattended must work without a display: parse (and run headless)
@@ -280,7 +311,10 @@ int main(int argc, char** argv) {
         QCoreApplication::setOrganizationName(QLatin1String(dcr::kOrganizationName));
         QCoreApplication::setApplicationVersion(QLatin1String(dcr::kVersion));
         dcr::ui::installTranslations(core);
-        switch (parseArguments(QCoreApplication::arguments(), options, exitCode)) {
+        const Parsed parsed = parseArguments(QCoreApplication::arguments(), options, exitCode);
+        if (parsed != Parsed::Exit)
+            trustCertificatesFromEnvironment();
+        switch (parsed) {
         case Parsed::Exit:
             return exitCode;
         case Parsed::Unattended:

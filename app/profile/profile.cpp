@@ -1,7 +1,9 @@
 #include "profile/profile.h"
 
+#include <QFile>
 #include <QHostAddress>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
 #include <QUrl>
 
@@ -173,6 +175,7 @@ std::optional<Profile> Profile::fromJson(const QJsonObject& json, QStringList* e
     else if (version < 1)
         found.append(QStringLiteral("\"schema_version\" must be %1.").arg(kSchemaVersion));
     p.name = top.string("name", p.name);
+    p.adopt = top.boolean("adopt", false);
     const QString blueprint = top.string("blueprint", blueprintName(p.blueprint));
     if (blueprint == QLatin1String("dynamics-client"))
         p.blueprint = Blueprint::DynamicsClient;
@@ -184,6 +187,7 @@ std::optional<Profile> Profile::fromJson(const QJsonObject& json, QStringList* e
         p.azure.cloud = r.string("cloud", p.azure.cloud);
         p.azure.loginUrl = r.string("login_url", {});
         p.azure.graphUrl = r.string("graph_url", {});
+        p.azure.graphResource = r.string("graph_resource", {});
         p.azure.tenant = r.string("tenant", {});
         p.azure.appDisplayName = r.string("app_display_name", p.azure.appDisplayName);
         const QString preset = r.string("permission_preset", presetName(p.azure.permissionPreset));
@@ -242,6 +246,31 @@ std::optional<Profile> Profile::fromJson(const QJsonObject& json, QStringList* e
     return p;
 }
 
+std::optional<Profile> Profile::readFile(const QString& path, QStringList* errors) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *errors = QStringList{QStringLiteral("cannot read the profile %1: %2").arg(path, file.errorString())};
+        return std::nullopt;
+    }
+    // Read at most one byte more than allowed: a file that grows, or a device, is never read whole.
+    const QByteArray bytes = file.read(kMaxFileBytes + 1);
+    if (bytes.size() > kMaxFileBytes || (file.size() > kMaxFileBytes && !file.isSequential())) {
+        *errors = QStringList{QStringLiteral("the profile %1 is larger than %2 KiB, which no profile is; check that it is the right file.")
+                                  .arg(path)
+                                  .arg(kMaxFileBytes / 1024)};
+        return std::nullopt;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(bytes, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+        *errors = QStringList{QStringLiteral("%1 is not a JSON object: %2")
+                                  .arg(path, parseError.error != QJsonParseError::NoError ? parseError.errorString()
+                                                                                          : QStringLiteral("it is a JSON array or value"))};
+        return std::nullopt;
+    }
+    return fromJson(doc.object(), errors);
+}
+
 QStringList Profile::validate() const {
     QStringList e;
     static const QRegularExpression profileName(QStringLiteral("^[A-Za-z0-9._-]{1,64}$"));
@@ -251,6 +280,14 @@ QStringList Profile::validate() const {
         e << QStringLiteral("\"azure.cloud\" must be one of %1.").arg(kClouds.join(QStringLiteral(", ")));
     if (azure.cloud == QLatin1String("custom") && (!isAllowedServiceUrl(azure.loginUrl) || !isAllowedServiceUrl(azure.graphUrl)))
         e << QStringLiteral("A custom Azure cloud needs \"azure.login_url\" and \"azure.graph_url\" as https:// URLs (http:// only for this machine).");
+    if (!azure.graphResource.isEmpty()) {
+        const QUrl resource(azure.graphResource, QUrl::StrictMode);
+        if (azure.cloud != QLatin1String("custom"))
+            e << QStringLiteral("\"azure.graph_resource\" is for a custom cloud only; the other clouds have their own.");
+        else if (!resource.isValid() || resource.scheme() != QLatin1String("https") || resource.host().isEmpty() || resource.hasQuery() ||
+                 resource.hasFragment())
+            e << QStringLiteral("\"azure.graph_resource\" must be an https:// identifier such as https://graph.microsoft.com.");
+    }
     if (!isTenantGuid(azure.tenant) && !isTenantDomain(azure.tenant))
         e << QStringLiteral("\"azure.tenant\" must be a tenant ID (a GUID) or a domain such as contoso.onmicrosoft.com.");
     if (azure.appDisplayName.trimmed().isEmpty() || azure.appDisplayName.size() > 120)
@@ -314,6 +351,8 @@ QJsonObject Profile::toJson() const {
     if (azure.cloud == QLatin1String("custom")) {
         az.insert(QStringLiteral("login_url"), azure.loginUrl);
         az.insert(QStringLiteral("graph_url"), azure.graphUrl);
+        if (!azure.graphResource.isEmpty())
+            az.insert(QStringLiteral("graph_resource"), azure.graphResource);
     }
     QJsonObject kn{{QStringLiteral("region"), konnect.region},
                    {QStringLiteral("dcr_provider_name"), konnect.dcrProviderName},
@@ -329,6 +368,8 @@ QJsonObject Profile::toJson() const {
                      {QStringLiteral("blueprint"), blueprintName(blueprint)},
                      {QStringLiteral("azure"), az},
                      {QStringLiteral("konnect"), kn}};
+    if (adopt)
+        json.insert(QStringLiteral("adopt"), true);
     if (publish.enabled) {
         QJsonObject pub{{QStringLiteral("api_name"), publish.apiName},
                         {QStringLiteral("visibility"), publish.visibility},

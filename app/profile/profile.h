@@ -21,6 +21,9 @@ struct Profile {
         QString cloud = QStringLiteral("global");  // global | usgov | china | custom
         QString loginUrl;                          // custom cloud only
         QString graphUrl;                          // custom cloud only
+        // Custom cloud only: the resource identifier Graph's tokens are asked for (scopes
+        // "<resource>/User.Read", resource=<resource> of a v1 token). Empty: graphUrl's origin.
+        QString graphResource;
         QString tenant;                            // tenant id (GUID) or a verified domain
         QString appDisplayName = QStringLiteral("Kong Konnect DCR");
         PermissionPreset permissionPreset = PermissionPreset::Minimal;
@@ -60,14 +63,23 @@ struct Profile {
 
     QString name = QStringLiteral("default");  // scopes the keychain entries and the saved state
     Blueprint blueprint = Blueprint::KongDcrAzure;
+    // Objects that exist but were not made by dcr-wizard may be used (and changed where a step says
+    // so); without it such an object stops the run. Clean-up never deletes them either way.
+    bool adopt = false;
     Azure azure;
     Konnect konnect;
     Publish publish;
     Dynamics dynamics;
     Validation validation;
 
+    // A profile file is a few kilobytes; anything this large is not one and is refused unread.
+    static constexpr qint64 kMaxFileBytes = 1024 * 1024;
+
     // Parses and validates; on failure returns nullopt and fills *errors with one sentence each.
     static std::optional<Profile> fromJson(const QJsonObject& json, QStringList* errors);
+    // Reads, parses and validates a profile file; a file that cannot be read, is larger than
+    // kMaxFileBytes or is not a JSON object gets one sentence that names it.
+    static std::optional<Profile> readFile(const QString& path, QStringList* errors);
     QJsonObject toJson() const;
     // The checks fromJson applies, for a profile built in code (the wizard).
     QStringList validate() const;

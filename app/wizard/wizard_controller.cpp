@@ -169,8 +169,16 @@ bool WizardController::openProfile(const QString& path, QStringList* errors) {
         *errors = QStringList{tr("Cannot read %1: %2").arg(path, file.errorString())};
         return false;
     }
+    // Never read whole: a profile is a few kilobytes, and anything past the cap is not one.
+    const QByteArray bytes = file.read(Profile::kMaxFileBytes + 1);
+    if (bytes.size() > Profile::kMaxFileBytes) {
+        *errors = QStringList{QStringLiteral("%1 is larger than %2 KiB, which no profile is; check that it is the right file.")
+                                  .arg(path)
+                                  .arg(Profile::kMaxFileBytes / 1024)};
+        return false;
+    }
     QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
+    const QJsonDocument doc = QJsonDocument::fromJson(bytes, &parseError);
     if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
         *errors = QStringList{tr("%1 is not a JSON object: %2").arg(path, parseError.errorString())};
         return false;

@@ -135,4 +135,17 @@ TEST(Endpoints, ForProfile) {
     EXPECT_EQ(Endpoints::forProfile(p).konnectGlobal, QUrl("https://konnect.internal.example"));
 }
 
+TEST(Endpoints, ACustomCloudsGraphResourceIsItsOriginUnlessTheProfileNamesOne) {
+    Profile p;
+    p.azure.cloud = "custom";
+    p.azure.loginUrl = "https://127.0.0.1:8443/login";
+    p.azure.graphUrl = "https://127.0.0.1:8443/graph/";
+    // Graph served under a path: the token is for the origin, never for the whole URL.
+    EXPECT_EQ(Endpoints::forProfile(p).graph, QUrl("https://127.0.0.1:8443/graph"));
+    EXPECT_EQ(Endpoints::forProfile(p).graphResource, "https://127.0.0.1:8443");
+    p.azure.graphResource = "https://graph.microsoft.com/";
+    EXPECT_EQ(Endpoints::forProfile(p).graphResource, "https://graph.microsoft.com");
+    EXPECT_EQ(Endpoints::forProfile(p).graph, QUrl("https://127.0.0.1:8443/graph"));
+}
+
 }  // namespace

@@ -538,6 +538,37 @@ TEST_F(HttpClientTest, AnOriginFollowsItsRequestsRetriesAndCallbacks) {
     EXPECT_TRUE(attempts[3].origin.isEmpty()) << "the origin ends with its scope";
 }
 
+TEST_F(HttpClientTest, AnAnswerLargerThanTheCapIsRefusedWithASentenceAndNotRetried) {
+    EXPECT_EQ(HttpClient::kDefaultMaxAnswerBytes, 16 * 1024 * 1024);
+    client.setMaxAnswerBytes(1000);
+    // Announced by Content-Length.
+    CannedServer announced({CannedServer::answer(200, QByteArray(5000, 'x'))});
+    const auto big = run(get(announced.url("/graph/v1.0/applications"), ErrorFlavor::Graph));
+    ASSERT_TRUE(big);
+    ASSERT_TRUE(big->error);
+    EXPECT_EQ(big->error->code, "network.answer_too_large");
+    EXPECT_TRUE(big->error->what.contains("larger than")) << big->error->what.toStdString();
+    EXPECT_FALSE(big->error->remedy.isEmpty());
+    EXPECT_FALSE(big->error->retryable);
+    EXPECT_TRUE(big->response.body.isEmpty());
+    EXPECT_EQ(announced.requests.size(), 1);
+
+    // Without a length: cut off as it arrives.
+    CannedServer streamed({{CannedServer::Action::Answer, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + QByteArray(200000, 'y')}});
+    const auto stream = run(get(streamed.url("/konnect/v3/apis")));
+    ASSERT_TRUE(stream);
+    ASSERT_TRUE(stream->error);
+    EXPECT_EQ(stream->error->code, "network.answer_too_large");
+    EXPECT_EQ(streamed.requests.size(), 1);
+
+    // At the cap: accepted.
+    CannedServer fits({CannedServer::answer(200, QByteArray(1000, 'z'))});
+    const auto ok = run(get(fits.url("/x")));
+    ASSERT_TRUE(ok);
+    EXPECT_FALSE(ok->error) << ok->error->message().toStdString();
+    EXPECT_EQ(ok->response.body.size(), 1000);
+}
+
 TEST(HttpRequest, IdempotentByMethodUnlessSaid) {
     HttpRequest r;
     for (const char* m : {"GET", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "get"}) {

@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QTemporaryDir>
 
 using dcr::Profile;
 
@@ -131,7 +132,14 @@ TEST(Profile, TheJsonSchemaDescribesTheSameSettings) {
     p.publish.apiName = QStringLiteral("x");
     p.publish.portalName = QStringLiteral("y");
     p.validation.dcrRoundTrip = true;
+    p.azure.cloud = QStringLiteral("custom");
+    p.azure.loginUrl = QStringLiteral("https://login.example.test");
+    p.azure.graphUrl = QStringLiteral("https://graph.example.test");
+    p.azure.graphResource = QStringLiteral("https://graph.example.test");
+    p.konnect.region = QStringLiteral("custom");
+    p.konnect.baseUrl = QStringLiteral("https://konnect.example.test");
     const QJsonObject json = p.toJson();
+    ASSERT_TRUE(json.value(QStringLiteral("azure")).toObject().contains(QStringLiteral("graph_resource")));
     for (const QString& key : json.keys()) {
         ASSERT_TRUE(props.contains(key)) << key.toStdString();
         if (!json.value(key).isObject())
@@ -188,6 +196,52 @@ TEST(Profile, TheDynamicsSectionRejectsWhatEntraWouldNot) {
     EXPECT_TRUE(Profile::fromJson(with(json, QStringLiteral("dynamics"), QStringLiteral("redirect_uri"), QStringLiteral("myapp://auth")), &errors)
                     .has_value())
         << errors.join(QLatin1Char('\n')).toStdString();
+}
+
+TEST(Profile, TheGraphResourceIsForACustomCloudAndAnHttpsIdentifier) {
+    QJsonObject custom = with(minimal(), QStringLiteral("azure"), QStringLiteral("cloud"), QStringLiteral("custom"));
+    custom = with(custom, QStringLiteral("azure"), QStringLiteral("login_url"), QStringLiteral("https://login.example.test"));
+    custom = with(custom, QStringLiteral("azure"), QStringLiteral("graph_url"), QStringLiteral("https://proxy.example.test/graph"));
+    QStringList errors;
+    const auto unset = Profile::fromJson(custom, &errors);
+    ASSERT_TRUE(unset.has_value()) << errors.join(QLatin1Char('\n')).toStdString();
+    EXPECT_TRUE(unset->azure.graphResource.isEmpty());
+    const auto named = Profile::fromJson(with(custom, QStringLiteral("azure"), QStringLiteral("graph_resource"), QStringLiteral("https://graph.microsoft.com")), &errors);
+    ASSERT_TRUE(named.has_value()) << errors.join(QLatin1Char('\n')).toStdString();
+    EXPECT_EQ(named->azure.graphResource, QStringLiteral("https://graph.microsoft.com"));
+    EXPECT_EQ(Profile::fromJson(named->toJson(), &errors)->azure.graphResource, QStringLiteral("https://graph.microsoft.com"));
+
+    const QStringList plain = errorsFor(with(custom, QStringLiteral("azure"), QStringLiteral("graph_resource"), QStringLiteral("http://graph.example.test")));
+    ASSERT_EQ(plain.size(), 1);
+    EXPECT_TRUE(plain.first().contains(QStringLiteral("graph_resource"))) << plain.first().toStdString();
+    const QStringList global = errorsFor(with(minimal(), QStringLiteral("azure"), QStringLiteral("graph_resource"), QStringLiteral("https://graph.microsoft.com")));
+    ASSERT_EQ(global.size(), 1);
+    EXPECT_TRUE(global.first().contains(QStringLiteral("custom cloud"))) << global.first().toStdString();
+}
+
+TEST(Profile, AFileLargerThanTheCapIsRefusedUnparsedWithASentence) {
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    // A valid profile padded with whitespace past the cap: refused for its size, not its content.
+    QFile big(dir.filePath(QStringLiteral("big.json")));
+    ASSERT_TRUE(big.open(QIODevice::WriteOnly));
+    const QByteArray json = QJsonDocument(minimal()).toJson();
+    big.write(json.left(json.size() - 2));
+    big.write(QByteArray(Profile::kMaxFileBytes, ' '));
+    big.write("}\n");
+    big.close();
+    QStringList errors;
+    EXPECT_FALSE(Profile::readFile(big.fileName(), &errors).has_value());
+    ASSERT_EQ(errors.size(), 1);
+    EXPECT_TRUE(errors.first().contains(QStringLiteral("larger than 1024 KiB"))) << errors.first().toStdString();
+
+    QFile small(dir.filePath(QStringLiteral("small.json")));
+    ASSERT_TRUE(small.open(QIODevice::WriteOnly));
+    small.write(json);
+    small.close();
+    EXPECT_TRUE(Profile::readFile(small.fileName(), &errors).has_value()) << errors.join(QLatin1Char('\n')).toStdString();
+    EXPECT_FALSE(Profile::readFile(dir.filePath(QStringLiteral("missing.json")), &errors).has_value());
+    EXPECT_TRUE(errors.first().contains(QStringLiteral("cannot read the profile"))) << errors.first().toStdString();
 }
 
 }  // namespace
