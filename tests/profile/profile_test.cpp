@@ -1,4 +1,5 @@
 #include "profile/profile.h"
+#include "wizard/wizard_controller.h"
 
 #include <gtest/gtest.h>
 
@@ -242,6 +243,28 @@ TEST(Profile, AFileLargerThanTheCapIsRefusedUnparsedWithASentence) {
     EXPECT_TRUE(Profile::readFile(small.fileName(), &errors).has_value()) << errors.join(QLatin1Char('\n')).toStdString();
     EXPECT_FALSE(Profile::readFile(dir.filePath(QStringLiteral("missing.json")), &errors).has_value());
     EXPECT_TRUE(errors.first().contains(QStringLiteral("cannot read the profile"))) << errors.first().toStdString();
+}
+
+TEST(Profile, TheWizardRefusesAProfileFileLargerThanTheCap) {
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    QFile big(dir.filePath(QStringLiteral("big.json")));
+    ASSERT_TRUE(big.open(QIODevice::WriteOnly));
+    const QByteArray json = QJsonDocument(minimal()).toJson();
+    big.write(json.left(json.size() - 2));
+    big.write(QByteArray(Profile::kMaxFileBytes, ' '));
+    big.write("}\n");
+    big.close();
+    dcr::wizard::WizardController controller(dcr::wizard::WizardController::Mode::Real);
+    QStringList errors;
+    EXPECT_FALSE(controller.openProfile(big.fileName(), &errors));
+    ASSERT_EQ(errors.size(), 1);
+    EXPECT_TRUE(errors.first().contains(QStringLiteral("larger than 1024 KiB"))) << errors.first().toStdString();
+    QFile small(dir.filePath(QStringLiteral("small.json")));
+    ASSERT_TRUE(small.open(QIODevice::WriteOnly));
+    small.write(json);
+    small.close();
+    EXPECT_TRUE(controller.openProfile(small.fileName(), &errors)) << errors.join(QLatin1Char('\n')).toStdString();
 }
 
 }  // namespace
