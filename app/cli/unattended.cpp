@@ -115,14 +115,44 @@ void Unattended::begin() {
             targets.showDeviceCode = [](const QString& message) { err(tr("Test sign-in: sign in as a test user of the app. %1").arg(message)); };
         m_session->setDynamicsTargets(targets);
     }
+    if (m_options.adopt)
+        m_session->allowAdoption(true);
+    const bool cleanup = m_options.mode == UnattendedOptions::Mode::Cleanup || m_options.mode == UnattendedOptions::Mode::CleanupPlan;
     QString error;
-    if (!m_session->loadState(m_options.resume || m_options.mode == UnattendedOptions::Mode::Cleanup, &error)) {
-        fail(ExitUserError, userError(error, tr("Remove the file or run with --cleanup.")));
+    if (!m_session->loadState(m_options.resume || cleanup, &error)) {
+        fail(ExitUserError, userError(error, tr("Give this profile's own --state-file, or remove the file if it is of no use any more.")));
         return;
     }
-    if (m_options.mode == UnattendedOptions::Mode::Cleanup && m_session->state().steps.isEmpty()) {
-        err(tr("Nothing to clean up: no saved progress for the profile '%1' (%2).").arg(m_profile.name, m_session->state().filePath()));
+    const engine::RunState& state = m_session->state();
+    if (cleanup && state.steps.isEmpty() && state.ownership.isEmpty()) {
+        err(tr("Nothing to clean up: no saved progress for the profile '%1' (%2).").arg(m_profile.name, state.filePath()));
         printSummary(true);
+        m_done = true;
+        emit finished(ExitOk);
+        return;
+    }
+    if (cleanup) {
+        // What clean-up will delete and keep, before it signs in or deletes anything.
+        err(tr("Clean-up of '%1' (%2):").arg(m_profile.name, state.filePath()));
+        const QList<engine::CleanupPlanLine> plan = engine::cleanupPlan(state.ownership);
+        for (const engine::CleanupPlanLine& line : plan)
+            err(QStringLiteral("  ") + line.text);
+        if (plan.isEmpty())
+            err(tr("  Nothing recorded; objects carrying this setup's tag (from a run cut short) are looked for and deleted."));
+        err(tr("  The keychain copy of each client secret it deletes goes with it."));
+    }
+    if (m_options.mode == UnattendedOptions::Mode::CleanupPlan) {
+        if (m_options.json) {
+            QJsonArray lines;
+            for (const engine::CleanupPlanLine& line : engine::cleanupPlan(state.ownership))
+                lines.append(QJsonObject{{QStringLiteral("action"), line.remove ? QStringLiteral("delete") : QStringLiteral("keep")},
+                                         {QStringLiteral("object"), line.object.toJson()},
+                                         {QStringLiteral("text"), line.text}});
+            printf("%s\n", QJsonDocument(QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("cleanup_plan"), lines}})
+                                .toJson(QJsonDocument::Indented)
+                                .constData());
+            fflush(stdout);
+        }
         m_done = true;
         emit finished(ExitOk);
         return;

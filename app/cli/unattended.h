@@ -33,9 +33,12 @@ enum ExitCode {
 };
 
 struct UnattendedOptions {
-    enum class Mode { Apply, DryRun, Cleanup };
+    // CleanupPlan: what --cleanup would delete and keep, read from the saved progress alone.
+    enum class Mode { Apply, DryRun, Cleanup, CleanupPlan };
     Mode mode = Mode::Apply;
     bool resume = false;
+    // Objects that exist but were not made by dcr-wizard may be used (--adopt).
+    bool adopt = false;
     bool json = false;
     QString statePath;  // empty: the user's data directory
     int requestTimeoutMs = 0;  // 0: the HTTP layer's default

@@ -109,6 +109,7 @@ GraphServicePrincipal GraphServicePrincipal::fromJson(const QJsonObject& json) {
     sp.id = str(json, "id");
     sp.appId = str(json, "appId");
     sp.displayName = str(json, "displayName");
+    sp.tags = strings(json.value(QLatin1String("tags")));
     for (const QJsonValue& item : json.value(QLatin1String("appRoles")).toArray()) {
         if (item.isObject())
             sp.appRoles << permissionFromJson(item.toObject());
@@ -237,6 +238,51 @@ void GraphClient::applicationByAppId(const QString& appId, Callback<std::optiona
     });
 }
 
+void GraphClient::object(const QUrl& u, Callback<std::optional<QJsonObject>> done) {
+    using R = Result<std::optional<QJsonObject>>;
+    const QPointer<GraphClient> self(this);
+    m_http.send(request("GET", u), [self, done = std::move(done)](const HttpResponse& response, const std::optional<Error>& error) {
+        if (!self)
+            return;
+        // Only Graph's own "no such object" means absent; a bare 404 is a wrong address.
+        if (error && error->code == QLatin1String("graph.Request_ResourceNotFound")) {
+            done(R::success(std::nullopt));
+            return;
+        }
+        if (error) {
+            done(R::failure(*error));
+            return;
+        }
+        const QJsonObject json = response.json();
+        done(str(json, "id").isEmpty() ? R::failure(unexpected(response)) : R::success(json));
+    });
+}
+
+void GraphClient::application(const QString& objectId, Callback<std::optional<GraphApplication>> done) {
+    object(url(QStringLiteral("/applications/") + pathSegment(objectId)), [done = std::move(done)](const Result<std::optional<QJsonObject>>& r) {
+        using R = Result<std::optional<GraphApplication>>;
+        if (!r.ok())
+            done(R::failure(*r.error));
+        else if (!r.value->has_value())
+            done(R::success(std::nullopt));
+        else
+            done(R::success(GraphApplication::fromJson(**r.value)));
+    });
+}
+
+void GraphClient::servicePrincipal(const QString& id, Callback<std::optional<GraphServicePrincipal>> done) {
+    const QString path = QStringLiteral("/servicePrincipals/") + pathSegment(id) + query({{"$select", QStringLiteral("id,appId,displayName,tags")}});
+    object(url(path), [done = std::move(done)](const Result<std::optional<QJsonObject>>& r) {
+        using R = Result<std::optional<GraphServicePrincipal>>;
+        if (!r.ok())
+            done(R::failure(*r.error));
+        else if (!r.value->has_value())
+            done(R::success(std::nullopt));
+        else
+            done(R::success(GraphServicePrincipal::fromJson(**r.value)));
+    });
+}
+
 void GraphClient::createApplication(const QJsonObject& body, Callback<GraphApplication> done) {
     HttpRequest r = request("POST", url(QStringLiteral("/applications")));
     r.setJsonBody(QJsonDocument(body));
@@ -287,7 +333,7 @@ void GraphClient::servicePrincipalByAppId(const QString& appId, Callback<std::op
     using R = Result<std::optional<GraphServicePrincipal>>;
     const QString path = QStringLiteral("/servicePrincipals")
                          + query({{"$filter", QStringLiteral("appId eq ") + odataString(appId)},
-                                  {"$select", QStringLiteral("id,appId,displayName,appRoles,oauth2PermissionScopes")}});
+                                  {"$select", QStringLiteral("id,appId,displayName,tags,appRoles,oauth2PermissionScopes")}});
     collect(url(path), {}, 0, [done = std::move(done)](const Result<QJsonArray>& r) {
         if (!r.ok()) {
             done(R::failure(*r.error));
@@ -301,10 +347,13 @@ void GraphClient::servicePrincipalByAppId(const QString& appId, Callback<std::op
     });
 }
 
-void GraphClient::createServicePrincipal(const QString& appId, Callback<GraphServicePrincipal> done) {
+void GraphClient::createServicePrincipal(const QString& appId, const QStringList& tags, Callback<GraphServicePrincipal> done) {
     using R = Result<GraphServicePrincipal>;
     HttpRequest r = request("POST", url(QStringLiteral("/servicePrincipals")));
-    r.setJsonBody(QJsonDocument(QJsonObject{{QStringLiteral("appId"), appId}}));
+    QJsonObject body{{QStringLiteral("appId"), appId}};
+    if (!tags.isEmpty())
+        body.insert(QStringLiteral("tags"), QJsonArray::fromStringList(tags));
+    r.setJsonBody(QJsonDocument(body));
     r.replication = RetryPolicy::ReplicationRule::GraphReplication;
     const QPointer<GraphClient> self(this);
     m_http.send(r, [self, appId, done = std::move(done)](const HttpResponse& response, const std::optional<Error>& error) {
@@ -334,6 +383,12 @@ void GraphClient::appRoleAssignments(const QString& principalSpId, Callback<QLis
     collect(url(QStringLiteral("/servicePrincipals/%1/appRoleAssignments").arg(pathSegment(principalSpId))), {}, 0,
             [done = std::move(done)](const Result<QJsonArray>& r) { done(listOf<GraphAppRoleAssignment>(r, assignmentFromJson)); },
             RetryPolicy::ReplicationRule::GraphReplication);
+}
+
+void GraphClient::deleteAppRoleAssignment(const QString& principalSpId, const QString& assignmentId, Callback<Nothing> done) {
+    m_http.send(request("DELETE", url(QStringLiteral("/servicePrincipals/%1/appRoleAssignments/%2")
+                                          .arg(pathSegment(principalSpId), pathSegment(assignmentId)))),
+                deliverNothing(this, std::move(done), true));
 }
 
 void GraphClient::assignAppRole(const QString& resourceSpId, const QString& principalSpId, const QString& appRoleId,

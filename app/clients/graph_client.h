@@ -44,6 +44,7 @@ struct GraphPermission {  // an appRole or an oauth2PermissionScope of a resourc
 
 struct GraphServicePrincipal {
     QString id, appId, displayName;
+    QStringList tags;
     QList<GraphPermission> appRoles;
     QList<GraphPermission> oauth2PermissionScopes;
     static GraphServicePrincipal fromJson(const QJsonObject& json);
@@ -77,6 +78,8 @@ public:
     void findApplicationsByDisplayName(const QString& displayName, Callback<QList<GraphApplication>> done);
     // No such application is a success with an empty optional, not an error.
     void applicationByAppId(const QString& appId, Callback<std::optional<GraphApplication>> done);
+    // By object id; no such application is a success with an empty optional.
+    void application(const QString& objectId, Callback<std::optional<GraphApplication>> done);
     void createApplication(const QJsonObject& body, Callback<GraphApplication> done);
     void updateApplication(const QString& objectId, const QJsonObject& patch, Callback<Nothing> done);
     // A missing application counts as deleted.
@@ -86,12 +89,16 @@ public:
     void removePassword(const QString& objectId, const QString& keyId, Callback<Nothing> done);
 
     void servicePrincipalByAppId(const QString& appId, Callback<std::optional<GraphServicePrincipal>> done);
+    // By object id; no such service principal is a success with an empty optional.
+    void servicePrincipal(const QString& id, Callback<std::optional<GraphServicePrincipal>> done);
     // Retries while the new application has not replicated (NoBackingApplicationObject).
-    void createServicePrincipal(const QString& appId, Callback<GraphServicePrincipal> done);
+    void createServicePrincipal(const QString& appId, const QStringList& tags, Callback<GraphServicePrincipal> done);
     // A missing service principal counts as deleted.
     void deleteServicePrincipal(const QString& id, Callback<Nothing> done);
 
     void appRoleAssignments(const QString& principalSpId, Callback<QList<GraphAppRoleAssignment>> done);
+    // A missing assignment counts as deleted.
+    void deleteAppRoleAssignment(const QString& principalSpId, const QString& assignmentId, Callback<Nothing> done);
     void assignAppRole(const QString& resourceSpId, const QString& principalSpId, const QString& appRoleId,
                        Callback<GraphAppRoleAssignment> done);
     void permissionGrants(const QString& clientSpId, Callback<QList<GraphPermissionGrant>> done);
@@ -103,6 +110,8 @@ public:
 
 private:
     QUrl url(const QString& pathAndQuery) const;  // {base}/v1.0{pathAndQuery}
+    // GET of one object: Graph's own "no such object" is an empty optional, not an error.
+    void object(const QUrl& url, Callback<std::optional<QJsonObject>> done);
     HttpRequest request(const QByteArray& method, const QUrl& url) const;
     // Every item of a collection, following @odata.nextLink page by page.
     void collect(const QUrl& url, QJsonArray items, int pages, Callback<QJsonArray> done,

@@ -186,6 +186,30 @@ void KonnectClient::findDcrProvider(const QString& name, Callback<std::optional<
     findByName(QStringLiteral("/v2/dcr-providers"), name, mapFound<KonnectDcrProvider>(std::move(done), &KonnectDcrProvider::fromJson));
 }
 
+void KonnectClient::findByPath(const QString& path, Callback<std::optional<QJsonObject>> done) {
+    using R = Result<std::optional<QJsonObject>>;
+    const QPointer<KonnectClient> self(this);
+    m_http.send(request("GET", m_base, path), [self, done = std::move(done)](const HttpResponse& response, const std::optional<Error>& error) {
+        if (!self)
+            return;
+        if (error && error->httpStatus == 404)
+            done(R::success(std::nullopt));
+        else if (error)
+            done(R::failure(*error));
+        else
+            done(R::success(response.json()));
+    });
+}
+
+void KonnectClient::dcrProvider(const QString& id, Callback<std::optional<KonnectDcrProvider>> done) {
+    findByPath(QStringLiteral("/v2/dcr-providers/") + pathSegment(id), mapFound<KonnectDcrProvider>(std::move(done), &KonnectDcrProvider::fromJson));
+}
+
+void KonnectClient::authStrategy(const QString& id, Callback<std::optional<KonnectAuthStrategy>> done) {
+    findByPath(QStringLiteral("/v2/application-auth-strategies/") + pathSegment(id),
+               mapFound<KonnectAuthStrategy>(std::move(done), &KonnectAuthStrategy::fromJson));
+}
+
 void KonnectClient::createDcrProvider(const DcrProviderSpec& spec, Callback<KonnectDcrProvider> done) {
     QJsonObject body{{QStringLiteral("name"), spec.name},
                      {QStringLiteral("provider_type"), QStringLiteral("azureAd")},

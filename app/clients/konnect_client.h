@@ -74,6 +74,8 @@ public:
     void organization(Callback<KonnectOrganization> done);
 
     void findDcrProvider(const QString& name, Callback<std::optional<KonnectDcrProvider>> done);
+    // By id; no such provider is a success with an empty optional.
+    void dcrProvider(const QString& id, Callback<std::optional<KonnectDcrProvider>> done);
     void createDcrProvider(const DcrProviderSpec& spec, Callback<KonnectDcrProvider> done);
     // PATCHes issuer, display name and the initial client credentials (after a new secret was made).
     void updateDcrProvider(const QString& id, const DcrProviderSpec& spec, Callback<KonnectDcrProvider> done);
@@ -82,6 +84,8 @@ public:
     void verifyDcrProvider(const QString& id, Callback<KonnectVerifyResult> done);
 
     void findAuthStrategy(const QString& name, Callback<std::optional<KonnectAuthStrategy>> done);
+    // By id; no such strategy is a success with an empty optional.
+    void authStrategy(const QString& id, Callback<std::optional<KonnectAuthStrategy>> done);
     void createAuthStrategy(const AuthStrategySpec& spec, Callback<KonnectAuthStrategy> done);
     void deleteAuthStrategy(const QString& id, Callback<Nothing> done);
 
@@ -99,6 +103,8 @@ private:
     // The first item of a list answer ({data:[…]}) named exactly `name`: Konnect's filters are
     // documented as equality, but nothing is lost by not trusting them to be exact.
     void findByName(const QString& collection, const QString& name, Callback<std::optional<QJsonObject>> done);
+    // One entity by its path; 404 is an empty optional.
+    void findByPath(const QString& path, Callback<std::optional<QJsonObject>> done);
     // The items of every page of a list answer ({data:[…], meta:{page:{number,size,total}}}),
     // starting at page `number`, appended to `collected`.
     // filter: query items without the '?' ("filter[name][contains]=…"), or empty.

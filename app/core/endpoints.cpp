@@ -167,6 +167,7 @@ Endpoints Endpoints::sandbox(quint16 port) {
     e.konnect = joinUrl(base, QStringLiteral("/konnect"));
     e.konnectGlobal = e.konnect;
     e.gateway = joinUrl(base, QStringLiteral("/gateway"));
+    e.isSandbox = true;
     return e;
 }
 
@@ -182,6 +183,7 @@ Endpoints Endpoints::fromSandboxInfo(const QJsonObject& info) {
     if (portal.isValid() && !portal.isEmpty())
         e.portal = joinUrl(portal, QStringLiteral("/api/v3"));
     e.gateway = url("gateway_url");
+    e.isSandbox = true;
     return e;
 }
 

@@ -35,11 +35,13 @@ QUrl joinUrl(const QUrl& base, const QString& path);
 struct Endpoints {
     QUrl login;             // the authority without tenant: https://login.microsoftonline.com
     QUrl graph;             // without version: https://graph.microsoft.com (clients append /v1.0/…)
-    QString graphResource;  // the resource a v1 token for Graph is asked for
+    QString graphResource;  // the resource a v1 token for Graph is asked for; for a custom cloud
+                            // the profile's azure.graph_resource, else the Graph URL's origin
     QUrl konnect;           // the regional API: https://us.api.konghq.com
     QUrl konnectGlobal;     // identity: https://global.api.konghq.com
     QUrl portal;            // optional: a portal's Portal API, https://<portal domain>/api/v3
     QUrl gateway;           // optional: the data plane that serves the published APIs
+    bool isSandbox = false;  // an imitation on this computer: its objects are nobody's
 
     static Endpoints forCloud(AzureCloud cloud, KonnectRegion region);
     // The profile's cloud and region, or its custom URLs. A custom Konnect host named like

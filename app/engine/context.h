@@ -1,11 +1,13 @@
 #pragma once
 
+#include "engine/ownership.h"
 #include "profile/profile.h"
 
 #include <QHash>
-#include <QSet>
 #include <QJsonObject>
 #include <QString>
+
+#include <functional>
 
 namespace dcr {
 class SecretStore;
@@ -49,9 +51,20 @@ public:
     // still known as this setup's own when the run resumes, and cleanup deletes it. Kept in the
     // saved state from before the first request.
     QString creationTag;
-    // The steps whose objects this setup created (from the saved state and this run): what belongs
-    // to such an object (an app's secret, its service principal) is this setup's too.
-    QSet<QString> createdSteps;
+
+    // Which objects are this setup's own and which it only uses (see Ownership). A step records an
+    // object the moment it exists and calls persist(), so that a run cut short right after a
+    // create still knows it.
+    Ownership ownership;
+    std::function<void()> persist = [] {};
+    // The user allowed this setup to use (and, where it says so, change) objects it did not make:
+    // --adopt, "adopt": true in the profile, or the wizard's choice.
+    bool allowAdopt = false;
+    // A sandbox: ids are checked against the recorded target only for real services.
+    bool sandbox = false;
+    // The hosts of the services, for the ownership record's "where".
+    QString graphHost;
+    QString konnectHost;
 
     QString output(const QString& key) const { return outputs.value(key).toString(); }
     void setSecret(const QString& key, const QString& value) { m_secrets.insert(key, value); }

@@ -9,22 +9,74 @@
 #include <QRandomGenerator>
 #include <QSaveFile>
 #include <QStandardPaths>
+#include <QUrl>
 
 namespace dcr::engine {
 
 namespace {
-constexpr int kStateVersion = 1;
+// 2: the ownership record and the target.
+constexpr int kStateVersion = 2;
+
+QString origin(const QString& url) {
+    const QUrl u(url);
+    if (!u.isValid() || u.host().isEmpty())
+        return {};
+    return u.port() < 0 ? QStringLiteral("%1://%2").arg(u.scheme(), u.host()) : QStringLiteral("%1://%2:%3").arg(u.scheme(), u.host()).arg(u.port());
+}
+
+QString fileSafe(QString text) {
+    for (QChar& c : text)
+        if (!(c.isLetterOrNumber() || c == QLatin1Char('.') || c == QLatin1Char('-') || c == QLatin1Char('_')))
+            c = QLatin1Char('_');
+    return text;
+}
 
 QString tr(const char* text) { return QCoreApplication::translate("dcr::engine::RunState", text); }
 }  // namespace
 
+QString RunState::Target::key() const {
+    if (sandbox)
+        return QStringLiteral("sandbox");
+    return fileSafe(tenant.toLower() + QLatin1Char('@') + QUrl(konnect).host().toLower());
+}
+
+QString RunState::Target::describe() const {
+    if (sandbox)
+        return tr("the sandbox");
+    return tr("the tenant %1 on %2 and Konnect on %3").arg(tenant, origin(graph), origin(konnect));
+}
+
+bool RunState::Target::sameAs(const Target& other) const {
+    // A sandbox listens on a new port each time; its objects are its own either way.
+    if (sandbox || other.sandbox)
+        return sandbox == other.sandbox;
+    return tenant.compare(other.tenant, Qt::CaseInsensitive) == 0 && origin(login) == origin(other.login) &&
+           origin(graph) == origin(other.graph) && origin(konnect) == origin(other.konnect);
+}
+
+QJsonObject RunState::Target::toJson() const {
+    return {{QStringLiteral("sandbox"), sandbox}, {QStringLiteral("tenant"), tenant}, {QStringLiteral("login"), origin(login)},
+            {QStringLiteral("graph"), origin(graph)}, {QStringLiteral("konnect"), origin(konnect)}};
+}
+
+RunState::Target RunState::Target::fromJson(const QJsonObject& json) {
+    Target t;
+    t.sandbox = json.value(QStringLiteral("sandbox")).toBool();
+    t.tenant = json.value(QStringLiteral("tenant")).toString();
+    t.login = json.value(QStringLiteral("login")).toString();
+    t.graph = json.value(QStringLiteral("graph")).toString();
+    t.konnect = json.value(QStringLiteral("konnect")).toString();
+    return t;
+}
+
 RunState::RunState(QString filePath) : m_filePath(std::move(filePath)) {}
 
-QString RunState::defaultPath(const QString& profileName) {
+QString RunState::defaultPath(const QString& profileName, const Target& target) {
     // Not AppDataLocation: with the organisation and the application both named dcr-wizard it
     // would nest the folder twice.
     return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QLatin1Char('/') +
-           QCoreApplication::applicationName() + QStringLiteral("/state/") + profileName + QStringLiteral(".json");
+           QCoreApplication::applicationName() + QStringLiteral("/state/") + profileName + QLatin1Char('@') + target.key() +
+           QStringLiteral(".json");
 }
 
 bool RunState::exists() const { return QFileInfo::exists(m_filePath); }
@@ -33,6 +85,8 @@ bool RunState::load(QString* error) {
     steps.clear();
     outputs = {};
     creationTag.clear();
+    ownership.clear();
+    target = {};
     QFile file(m_filePath);
     if (!file.exists())
         return true;
@@ -49,6 +103,8 @@ bool RunState::load(QString* error) {
     }
     profileName = root.value(QStringLiteral("profile")).toString();
     creationTag = root.value(QStringLiteral("creation_tag")).toString();
+    target = Target::fromJson(root.value(QStringLiteral("target")).toObject());
+    ownership = Ownership::fromJson(root.value(QStringLiteral("ownership")).toObject());
     outputs = root.value(QStringLiteral("outputs")).toObject();
     const QJsonObject recorded = root.value(QStringLiteral("steps")).toObject();
     for (auto it = recorded.begin(); it != recorded.end(); ++it) {
@@ -74,11 +130,18 @@ bool RunState::save(QString* error) const {
     const QJsonObject root{{QStringLiteral("version"), kStateVersion},
                            {QStringLiteral("profile"), profileName},
                            {QStringLiteral("creation_tag"), creationTag},
+                           {QStringLiteral("target"), target.toJson()},
+                           {QStringLiteral("ownership"), ownership.toJson()},
                            {QStringLiteral("saved_at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
                            {QStringLiteral("outputs"), outputs},
                            {QStringLiteral("steps"), recorded}};
     if (!QDir().mkpath(QFileInfo(m_filePath).absolutePath())) {
         *error = tr("Cannot create the folder for %1.").arg(m_filePath);
+        return false;
+    }
+    if (QFileInfo(m_filePath).isSymLink()) {
+        *error = tr("Progress is not saved to %1: it is a symbolic link, and the file would be written wherever it points. "
+                    "Give --state-file a plain file.").arg(m_filePath);
         return false;
     }
     QSaveFile file(m_filePath);
@@ -106,6 +169,7 @@ bool RunState::remove(QString* error) {
     steps.clear();
     outputs = {};
     creationTag.clear();
+    ownership.clear();
     if (!exists() || QFile::remove(m_filePath))
         return true;
     *error = tr("Cannot remove %1.").arg(m_filePath);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/ownership.h"
+
 #include <QJsonObject>
 #include <QMap>
 #include <QString>
@@ -18,16 +20,37 @@ public:
         QString updatedAt;
     };
 
+    // Where a setup's objects live. A state belongs to one target: the ids it holds mean nothing
+    // anywhere else, and clean-up must never send them elsewhere.
+    struct Target {
+        bool sandbox = false;
+        QString tenant;   // as the profile names it (id or domain)
+        QString login;    // scheme://host[:port] of each service
+        QString graph;
+        QString konnect;
+
+        bool isEmpty() const { return login.isEmpty() && graph.isEmpty() && konnect.isEmpty(); }
+        // A short, file-name-safe key: "sandbox", or the tenant and the Konnect host.
+        QString key() const;
+        QString describe() const;
+        bool sameAs(const Target& other) const;
+        QJsonObject toJson() const;
+        static Target fromJson(const QJsonObject& json);
+    };
+
     explicit RunState(QString filePath);
 
-    // The file for a profile under the user's data directory.
-    static QString defaultPath(const QString& profileName);
+    // The file for a profile and target under the user's data directory:
+    // state/<profile>@<target key>.json, so that a sandbox replay and a real run of one profile, or
+    // runs against two tenants, never share one.
+    static QString defaultPath(const QString& profileName, const Target& target);
 
     const QString& filePath() const { return m_filePath; }
     bool exists() const;
     // A missing file is an empty state, not an error.
     bool load(QString* error);
-    // Written atomically (QSaveFile), readable by the user only.
+    // Written atomically (QSaveFile), readable by the user only; never through a symbolic link
+    // (the link is refused: the file could then land anywhere the link points).
     bool save(QString* error) const;
     bool remove(QString* error);
 
@@ -36,8 +59,10 @@ public:
 
     QString profileName;
     QString creationTag;
+    Target target;
     QMap<QString, StepRecord> steps;
     QJsonObject outputs;
+    Ownership ownership;
 
 private:
     QString m_filePath;

@@ -52,14 +52,24 @@ void Runner::start(Mode mode) {
         emit finished(false);
         return;
     }
-    if (m_state && mode != Mode::DryRun) {
-        merge(m_context.outputs, m_state->outputs);
-        m_state->profileName = m_context.profile.name;
-        m_context.createdSteps.clear();
-        for (auto it = m_state->steps.cbegin(); it != m_state->steps.cend(); ++it)
-            if (it->created)
-                m_context.createdSteps.insert(it.key());
+    if (m_state) {
+        // A dry run reads what is this setup's own, to say so, and changes nothing.
+        m_context.ownership = m_state->ownership;
+        if (mode != Mode::DryRun) {
+            merge(m_context.outputs, m_state->outputs);
+            m_state->profileName = m_context.profile.name;
+        }
+        m_context.creationTag = m_state->creationTag;
     }
+    // Steps record what they create the moment it exists; that is saved at once.
+    m_context.persist = [this, mode] {
+        if (!m_state || mode == Mode::DryRun)
+            return;
+        m_state->ownership = m_context.ownership;
+        QString error;
+        if (!m_state->save(&error))
+            qWarning("dcr.engine: %s", qPrintable(error));
+    };
     if (mode == Mode::Apply)
         adoptCreationTag();
     if (mode == Mode::Cleanup) {
@@ -217,8 +227,6 @@ void Runner::record(const Step& step, const StepResult& result, StepStatus statu
     // Once created by this tool, always created by this tool: a later run adopting the same object
     // must not make cleanup forget it.
     r.created = r.created || (result.ok() && result.outcome == Outcome::Created);
-    if (r.created)
-        m_context.createdSteps.insert(step.id);
     if (result.ok()) {
         r.outcome = outcomeName(result.outcome);
         r.summary = result.summary;
@@ -227,6 +235,7 @@ void Runner::record(const Step& step, const StepResult& result, StepStatus statu
     }
     r.updatedAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
     m_state->outputs = m_context.outputs;
+    m_state->ownership = m_context.ownership;
 }
 
 bool Runner::saveState(StepResult* failure) {
@@ -246,10 +255,14 @@ bool Runner::saveState(StepResult* failure) {
 
 void Runner::startCleanup() {
     m_cleanupQueue.clear();
+    // Every step that can undo something runs, in reverse order: each removes exactly the objects
+    // the ownership record says it created (checking each again first), and the steps that find
+    // what they create by name also look for objects carrying this setup's tag that were never
+    // recorded. A setup that has neither records nor a tag has nothing to clean up.
+    const bool anything = m_state && (!m_context.ownership.created().isEmpty() || !m_state->creationTag.isEmpty());
     for (auto it = m_order.rbegin(); it != m_order.rend(); ++it) {
         const Step& step = m_plan.at(*it);
-        const bool created = m_state && m_state->steps.value(step.id).created;
-        if (created && step.cleanup)
+        if (anything && step.cleanup)
             m_cleanupQueue.append(*it);
         else
             m_status[*it] = StepStatus::Skipped;
@@ -259,8 +272,10 @@ void Runner::startCleanup() {
 
 void Runner::cleanupNext() {
     if (m_cleanupQueue.isEmpty()) {
+        // The progress goes once nothing of this setup's is left; what it only used stays its
+        // owners', and the file with it would only say so.
         QString error;
-        if (m_state && !m_state->remove(&error))
+        if (m_state && m_context.ownership.created().isEmpty() && !m_state->remove(&error))
             qWarning("dcr.engine: %s", qPrintable(error));
         emit finished(true);
         return;
@@ -294,6 +309,7 @@ void Runner::cleanupNext() {
             m_status[index] = StepStatus::Done;
             m_cleanupQueue.removeFirst();
             m_state->steps.remove(step.id);
+            m_state->ownership = m_context.ownership;
             StepResult ignored;
             saveState(&ignored);
             emit stepFinished(step.id, result);

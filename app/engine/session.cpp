@@ -6,7 +6,25 @@
 #include "clients/token_client.h"
 #include "core/http_client.h"
 
+#include <QCoreApplication>
+
 namespace dcr::engine {
+
+namespace {
+
+QString tr(const char* text) { return QCoreApplication::translate("dcr::engine::Session", text); }
+
+}  // namespace
+
+RunState::Target Session::targetOf(const Profile& profile, const Endpoints& endpoints) {
+    RunState::Target t;
+    t.sandbox = endpoints.isSandbox;
+    t.tenant = profile.azure.tenant;
+    t.login = endpoints.login.toString();
+    t.graph = endpoints.graph.toString();
+    t.konnect = endpoints.konnect.toString();
+    return t;
+}
 
 Session::Session(Profile profile, Endpoints endpoints, QNetworkAccessManager* network, SecretStore* secrets,
                  QString statePath, QObject* parent)
@@ -14,7 +32,8 @@ Session::Session(Profile profile, Endpoints endpoints, QNetworkAccessManager* ne
       m_endpoints(std::move(endpoints)),
       m_http(std::make_unique<HttpClient>(network)),
       m_context(std::move(profile)),
-      m_state(statePath.isEmpty() ? RunState::defaultPath(m_context.profile.name) : statePath) {
+      m_target(targetOf(m_context.profile, m_endpoints)),
+      m_state(statePath.isEmpty() ? RunState::defaultPath(m_context.profile.name, m_target) : statePath) {
     m_graph = std::make_unique<GraphClient>(*m_http, m_endpoints.graph, [this] { return m_graphToken; });
     m_konnect = std::make_unique<KonnectClient>(*m_http, m_endpoints.konnect, m_endpoints.konnectGlobal,
                                                 [this] { return m_konnectToken; });
@@ -23,6 +42,10 @@ Session::Session(Profile profile, Endpoints endpoints, QNetworkAccessManager* ne
         m_portal = std::make_unique<PortalClient>(*m_http, m_endpoints.portal);
     m_context.services = Services{m_graph.get(), m_konnect.get(), m_tokens.get(), m_portal.get(), secrets, m_http.get()};
     m_context.graphResource = m_endpoints.graphResource;
+    m_context.sandbox = m_endpoints.isSandbox;
+    m_context.allowAdopt = m_context.profile.adopt;
+    m_context.graphHost = m_endpoints.graph.host();
+    m_context.konnectHost = m_endpoints.konnect.host();
     rebuildRunner();
 }
 
@@ -49,6 +72,13 @@ void Session::rebuildRunner() {
 bool Session::loadState(bool resume, QString* error) {
     if (!m_state.load(error))
         return false;
+    // The ids in a state mean something only where they were made: never act on them elsewhere.
+    if (!m_state.target.isEmpty() && !m_state.target.sameAs(m_target)) {
+        *error = tr("The saved progress in %1 belongs to %2, not to %3; it is left as it is.")
+                     .arg(m_state.filePath(), m_state.target.describe(), m_target.describe());
+        return false;
+    }
+    m_state.target = m_target;
     if (!resume) {
         for (RunState::StepRecord& record : m_state.steps)
             record.status = QStringLiteral("previous");

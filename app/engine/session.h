@@ -34,6 +34,9 @@ public:
             QString statePath = {}, QObject* parent = nullptr);
     ~Session() override;
 
+    // Where a profile's objects live with these endpoints: what its saved progress belongs to.
+    static RunState::Target targetOf(const Profile& profile, const Endpoints& endpoints);
+
     // Tokens live in memory only; the clients ask for them at each request.
     void setGraphToken(const QString& token) { m_graphToken = token; }
     void setKonnectToken(const QString& token) { m_konnectToken = token; }
@@ -44,7 +47,10 @@ public:
 
     // Loads the saved progress. Without resume, steps run again (find-or-create) but what an
     // earlier run created is still remembered for cleanup.
+    // A state saved for another target (tenant, Konnect, hosts) is refused.
     bool loadState(bool resume, QString* error);
+    // Lets this session use objects it did not create (--adopt, or the wizard's choice).
+    void allowAdoption(bool allow) { m_context.allowAdopt = allow; }
 
     Context& context() { return m_context; }
     RunState& state() { return m_state; }
@@ -64,6 +70,7 @@ private:
     std::unique_ptr<TokenClient> m_tokens;
     std::unique_ptr<PortalClient> m_portal;
     Context m_context;
+    RunState::Target m_target;
     RunState m_state;
     ValidationTargets m_targets;
     DynamicsTargets m_dynamicsTargets;

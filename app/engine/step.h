@@ -32,6 +32,9 @@ struct StepResult {
     Outcome outcome = Outcome::Verified;
     QString summary;             // one sentence for the user, e.g. "Created the app registration 'X'."
     QJsonObject outputs;         // ids this step found or made (never secrets); merged into the context
+    // The step's object exists and was not created by dcr-wizard: the wizard then asks before
+    // using it (Context::allowAdopt).
+    bool foreign = false;
 
     static StepResult failed(Error e) {
         StepResult r;
@@ -46,6 +49,11 @@ struct StepResult {
         return r;
     }
     bool ok() const { return !error.has_value(); }
+    StepResult aboutForeignObject(bool isForeign = true) const {
+        StepResult r = *this;
+        r.foreign = isForeign;
+        return r;
+    }
 };
 
 using StepDone = std::function<void(const StepResult&)>;

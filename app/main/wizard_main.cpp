@@ -52,7 +52,13 @@ Parsed parseArguments(const QStringList& arguments, Options& options, int& exitC
     const QCommandLineOption profile(QStringLiteral("profile"), QCoreApplication::translate("main", "The profile to run (JSON, no secrets)."),
                                      QStringLiteral("FILE"));
     const QCommandLineOption dryRun(QStringLiteral("dry-run"), QCoreApplication::translate("main", "Show what exists and what would be created; change nothing."));
-    const QCommandLineOption cleanup(QStringLiteral("cleanup"), QCoreApplication::translate("main", "Delete what this tool created for the profile."));
+    const QCommandLineOption cleanup(QStringLiteral("cleanup"),
+                                     QCoreApplication::translate("main", "Delete what this tool created for the profile (with --dry-run: only show what "
+                                                                         "would be deleted and what kept)."));
+    const QCommandLineOption adopt(QStringLiteral("adopt"),
+                                   QCoreApplication::translate("main", "Use objects that exist but were not created by dcr-wizard (an app, a DCR "
+                                                                       "provider, an auth strategy, a publication with another strategy); "
+                                                                       "clean-up never deletes them."));
     const QCommandLineOption resume(QStringLiteral("resume"), QCoreApplication::translate("main", "Continue an interrupted run from its saved progress."));
     const QCommandLineOption json(QStringLiteral("json"), QCoreApplication::translate("main", "Print the summary as JSON."));
     const QCommandLineOption state(QStringLiteral("state-file"),
@@ -68,7 +74,7 @@ Parsed parseArguments(const QStringList& arguments, Options& options, int& exitC
                                            QStringLiteral("Unattended: give up on the Microsoft Entra sign-in (device code) if it is not "
                                                           "completed within this time (default 600)."),
                                            QStringLiteral("SECONDS"));
-    parser.addOptions({sandbox, sandboxUrl, unattended, profile, dryRun, cleanup, resume, json, state, timeout, signInTimeout});
+    parser.addOptions({sandbox, sandboxUrl, unattended, profile, dryRun, cleanup, adopt, resume, json, state, timeout, signInTimeout});
 
     const auto usage = [&](const QString& message) {
         fprintf(stderr, "dcr-wizard: %s\n\n%s", qPrintable(message), qPrintable(parser.helpText()));
@@ -114,10 +120,10 @@ Parsed parseArguments(const QStringList& arguments, Options& options, int& exitC
             return usage(QStringLiteral("--sign-in-timeout takes a number of seconds from 1 to 86400."));
         options.run.signInTimeoutMs = seconds * 1000;
     }
-    if (parser.isSet(dryRun) + parser.isSet(cleanup) > 1)
-        return usage(QStringLiteral("--dry-run and --cleanup exclude each other."));
-    options.run.mode = parser.isSet(dryRun)    ? dcr::UnattendedOptions::Mode::DryRun
-                       : parser.isSet(cleanup) ? dcr::UnattendedOptions::Mode::Cleanup
+    options.run.adopt = parser.isSet(adopt);
+    options.run.mode = parser.isSet(cleanup) && parser.isSet(dryRun) ? dcr::UnattendedOptions::Mode::CleanupPlan
+                       : parser.isSet(dryRun)                         ? dcr::UnattendedOptions::Mode::DryRun
+                       : parser.isSet(cleanup)                        ? dcr::UnattendedOptions::Mode::Cleanup
                                                : dcr::UnattendedOptions::Mode::Apply;
     if (!options.unattended)
         return Parsed::Gui;

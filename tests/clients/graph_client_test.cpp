@@ -184,12 +184,12 @@ TEST_F(GraphClientTest, ServicePrincipalsAreFoundOrCreatedOnce) {
     ASSERT_TRUE(missing.ok());
     EXPECT_FALSE(missing.value->has_value());
 
-    const auto created = await<GraphServicePrincipal>([&](auto done) { graph->createServicePrincipal(app.appId, done); });
+    const auto created = await<GraphServicePrincipal>([&](auto done) { graph->createServicePrincipal(app.appId, {}, done); });
     ASSERT_TRUE(created.ok()) << created.error->message().toStdString();
     EXPECT_EQ(created.value->appId, app.appId);
 
     // A second create meets "already exists" and adopts the existing one.
-    const auto again = await<GraphServicePrincipal>([&](auto done) { graph->createServicePrincipal(app.appId, done); });
+    const auto again = await<GraphServicePrincipal>([&](auto done) { graph->createServicePrincipal(app.appId, {}, done); });
     ASSERT_TRUE(again.ok()) << again.error->message().toStdString();
     EXPECT_EQ(again.value->id, created.value->id);
 
@@ -201,7 +201,7 @@ TEST_F(GraphClientTest, ServicePrincipalsAreFoundOrCreatedOnce) {
 TEST_F(GraphClientTest, AdminConsentIsGrantedOnceAndCanBeWidened) {
     const GraphServicePrincipal graphSp = graphServicePrincipal();
     const GraphApplication app = createApp(QStringLiteral("Consent app"));
-    const auto sp = await<GraphServicePrincipal>([&](auto done) { graph->createServicePrincipal(app.appId, done); });
+    const auto sp = await<GraphServicePrincipal>([&](auto done) { graph->createServicePrincipal(app.appId, {}, done); });
     ASSERT_TRUE(sp.ok()) << sp.error->message().toStdString();
     const QString spId = sp.value->id;
 
@@ -248,7 +248,7 @@ TEST_F(GraphClientTest, ReplicationDelayIsWaitedOut) {
     ASSERT_FALSE(app.id.isEmpty());
     QElapsedTimer timer;
     timer.start();
-    const auto sp = await<GraphServicePrincipal>([&](auto done) { graph->createServicePrincipal(app.appId, done); }, 60000);
+    const auto sp = await<GraphServicePrincipal>([&](auto done) { graph->createServicePrincipal(app.appId, {}, done); }, 60000);
     ASSERT_TRUE(sp.ok()) << sp.error->message().toStdString();
     EXPECT_GE(timer.elapsed(), 1000) << "the service principal was created before the application replicated";
     const auto assigned =

@@ -61,7 +61,7 @@ protected:
                                                             {QStringLiteral("type"), QStringLiteral("Role")}}}}}}}};
         const auto app = await<GraphApplication>([&](auto done) { graph->createApplication(body, done); });
         ASSERT_TRUE(app.ok()) << app.error->message().toStdString();
-        const auto sp = await<GraphServicePrincipal>([&](auto done) { graph->createServicePrincipal(app.value->appId, done); });
+        const auto sp = await<GraphServicePrincipal>([&](auto done) { graph->createServicePrincipal(app.value->appId, {}, done); });
         ASSERT_TRUE(sp.ok()) << sp.error->message().toStdString();
         const auto graphSp = await<std::optional<GraphServicePrincipal>>([&](auto done) { graph->servicePrincipalByAppId(kGraphAppId, done); });
         ASSERT_TRUE(graphSp.ok() && graphSp.value->has_value());

@@ -1,5 +1,6 @@
 // The engine's runner with steps written in the test: ordering, parallelism, failure and retry,
 // skipping, resume from saved state, dry runs and cleanup.
+#include "engine/creation_tag.h"
 #include "engine/runner.h"
 #include "support/wait.h"
 
@@ -24,8 +25,11 @@ dcr::Error failure(const QString& what) {
 }
 
 // A step that answers after delayMs with the given outcome and records when it ran.
+const QString kThing = QStringLiteral("thing");
+
 struct Recorder {
     QStringList started;
+    QStringList removedIds;
     QStringList finished;
     QHash<QString, int> calls;
     QHash<QString, int> failuresLeft;  // how many more times the step fails before succeeding
@@ -47,14 +51,22 @@ struct Recorder {
                     return;
                 }
                 ctx.setSecret(QStringLiteral("secret"), QStringLiteral("super-secret-value"));
+                // What a step makes is recorded the moment it exists, as the blueprints do.
+                if (outcome == Outcome::Created)
+                    recordCreated(ctx, kThing, id + QStringLiteral("-123"), id, id);
                 done(StepResult::done(outcome, QStringLiteral("%1 done").arg(id), {{id + QStringLiteral("_id"), id + QStringLiteral("-123")}}));
             });
         };
         s.inspect = [id](Context&, StepDone done) { done(StepResult::done(Outcome::WouldCreate, QStringLiteral("would create %1").arg(id))); };
         s.cleanup = [this, id](Context& ctx, StepDone done) {
-            started << QStringLiteral("cleanup:") + id;
-            EXPECT_EQ(ctx.output(id + QStringLiteral("_id")), id + QStringLiteral("-123"));
-            done(StepResult::done(Outcome::Verified, QStringLiteral("removed %1").arg(id)));
+            const RemoveOne remove = [this](Context&, const ObjectRecord& object, Removed removed) {
+                started << QStringLiteral("cleanup:") + object.step;
+                removedIds << object.id;
+                removed(std::nullopt, QStringLiteral("removed %1").arg(object.id));
+            };
+            removeCreated(ctx, id, kThing, remove, [done](const std::optional<dcr::Error>& e, const QStringList& said) {
+                done(e ? StepResult::failed(*e) : StepResult::done(Outcome::Verified, said.join(QLatin1Char(' '))));
+            });
         };
         return s;
     }
@@ -232,7 +244,7 @@ TEST_F(RunnerTest, AdoptingWhatAnEarlierRunCreatedKeepsItCleanable) {
 // when the run resumes in a new process, and goes with the state once everything is cleaned up.
 TEST_F(RunnerTest, TheCreationTagIsSavedBeforeTheFirstStepAndKeptAcrossResumes) {
     QString tagOnDiskWhenTheStepRan;
-    QSet<QString> createdWhenBRan;
+    std::optional<bool> aKnownAsCreatedWhenBRan;
     Step a = rec.step(QStringLiteral("a"), {});
     const StepAction applyA = a.apply;
     a.apply = [&, applyA](Context& ctx, StepDone done) {
@@ -246,7 +258,7 @@ TEST_F(RunnerTest, TheCreationTagIsSavedBeforeTheFirstStepAndKeptAcrossResumes) 
     Step b = rec.step(QStringLiteral("b"), {QStringLiteral("a")});
     const StepAction applyB = b.apply;
     b.apply = [&, applyB](Context& ctx, StepDone done) {
-        createdWhenBRan = ctx.createdSteps;
+        aKnownAsCreatedWhenBRan = ctx.ownership.isCreated(kThing, QStringLiteral("a-123"));
         applyB(ctx, done);
     };
     rec.failuresLeft[QStringLiteral("b")] = 1;
@@ -259,7 +271,7 @@ TEST_F(RunnerTest, TheCreationTagIsSavedBeforeTheFirstStepAndKeptAcrossResumes) 
         EXPECT_FALSE(ok);
     }
     EXPECT_EQ(tagOnDiskWhenTheStepRan.size(), 24);
-    EXPECT_EQ(createdWhenBRan, QSet<QString>{QStringLiteral("a")});
+    EXPECT_EQ(aKnownAsCreatedWhenBRan, std::optional<bool>(true));
 
     Context ctx(profile);
     RunState state(statePath());
@@ -268,11 +280,11 @@ TEST_F(RunnerTest, TheCreationTagIsSavedBeforeTheFirstStepAndKeptAcrossResumes) 
     EXPECT_EQ(state.creationTag, tagOnDiskWhenTheStepRan);
     Runner resumed({a, b}, ctx, &state);
     bool ok = false;
-    createdWhenBRan.clear();
+    aKnownAsCreatedWhenBRan.reset();
     ASSERT_TRUE(run(resumed, Runner::Mode::Apply, &ok));
     EXPECT_TRUE(ok);
     EXPECT_EQ(ctx.creationTag, tagOnDiskWhenTheStepRan);
-    EXPECT_EQ(createdWhenBRan, QSet<QString>{QStringLiteral("a")}) << "what the first process created is known to the second";
+    EXPECT_EQ(aKnownAsCreatedWhenBRan, std::optional<bool>(true)) << "what the first process created is known to the second";
     EXPECT_NE(RunState::newCreationTag(), RunState::newCreationTag());
 
     Runner cleaner(resumed.plan(), ctx, &state);
@@ -282,14 +294,121 @@ TEST_F(RunnerTest, TheCreationTagIsSavedBeforeTheFirstStepAndKeptAcrossResumes) 
 }
 
 TEST_F(RunnerTest, DryRunInspectsAndSavesNothing) {
+    Plan plan{rec.step(QStringLiteral("a"), {}), rec.step(QStringLiteral("b"), {QStringLiteral("a")})};
+    {
+        Context ctx(profile);
+        RunState state(statePath());
+        Runner first(plan, ctx, &state);
+        bool ok = false;
+        ASSERT_TRUE(run(first, Runner::Mode::Apply, &ok));
+        ASSERT_TRUE(ok);
+    }
+    QFile saved(statePath());
+    ASSERT_TRUE(saved.open(QIODevice::ReadOnly));
+    const QByteArray before = saved.readAll();
+    saved.close();
+    rec.started.clear();
+
     Context ctx(profile);
-    Runner runner({rec.step(QStringLiteral("a"), {}), rec.step(QStringLiteral("b"), {QStringLiteral("a")})}, ctx, nullptr);
+    RunState state(statePath());
+    QString error;
+    ASSERT_TRUE(state.load(&error));
+    // A dry run whose step would find what an earlier run made (and would record it, were it real).
+    plan[0].inspect = [](Context& c, StepDone done) {
+        EXPECT_TRUE(c.ownership.isCreated(kThing, QStringLiteral("a-123"))) << "a dry run knows what this setup owns";
+        recordCreated(c, kThing, QStringLiteral("would-be-recorded"), QStringLiteral("a"), QStringLiteral("a"));
+        done(StepResult::done(Outcome::Adopted, QStringLiteral("a exists")));
+    };
+    Runner runner(plan, ctx, &state);
     bool ok = false;
     ASSERT_TRUE(run(runner, Runner::Mode::DryRun, &ok));
     EXPECT_TRUE(ok);
     EXPECT_TRUE(rec.started.isEmpty());
     EXPECT_EQ(runner.result(QStringLiteral("b")).outcome, Outcome::WouldCreate);
+    ASSERT_TRUE(saved.open(QIODevice::ReadOnly));
+    EXPECT_EQ(saved.readAll(), before) << "a dry run saves nothing";
+}
+
+// The object a step is responsible for can be another one on a later run (the profile now names
+// an existing app): what the first run made stays this setup's and is what clean-up removes;
+// what the later run found is only used, and never removed.
+TEST_F(RunnerTest, AStepThatFindsADifferentObjectOnALaterRunCleansUpOnlyWhatItCreated) {
+    {
+        Context ctx(profile);
+        RunState state(statePath());
+        Runner first({rec.step(QStringLiteral("app"), {})}, ctx, &state);
+        bool ok = false;
+        ASSERT_TRUE(run(first, Runner::Mode::Apply, &ok));
+        ASSERT_TRUE(ok);
+    }
+    Step found = rec.step(QStringLiteral("app"), {});
+    found.apply = [](Context& ctx, StepDone done) {
+        recordAdopted(ctx, kThing, QStringLiteral("someone-elses"), QStringLiteral("app"), QStringLiteral("Contoso Prod"));
+        done(StepResult::done(Outcome::Adopted, QStringLiteral("uses Contoso Prod"), {{QStringLiteral("app_id"), QStringLiteral("someone-elses")}}));
+    };
+    Context ctx(profile);
+    RunState state(statePath());
+    QString error;
+    ASSERT_TRUE(state.load(&error));
+    state.steps[QStringLiteral("app")].status = QStringLiteral("previous");  // a new run, not a resume
+    Runner second({found}, ctx, &state);
+    bool ok = false;
+    ASSERT_TRUE(run(second, Runner::Mode::Apply, &ok));
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(ctx.output(QStringLiteral("app_id")), QStringLiteral("someone-elses"));
+
+    const QList<CleanupPlanLine> planned = cleanupPlan(state.ownership);
+    ASSERT_EQ(planned.size(), 2);
+    EXPECT_TRUE(planned.at(0).remove);
+    EXPECT_EQ(planned.at(0).object.id, QStringLiteral("app-123"));
+    EXPECT_FALSE(planned.at(1).remove);
+    EXPECT_EQ(planned.at(1).object.id, QStringLiteral("someone-elses"));
+
+    Context fresh(profile);
+    RunState loaded(statePath());
+    ASSERT_TRUE(loaded.load(&error));
+    Runner cleaner({rec.step(QStringLiteral("app"), {})}, fresh, &loaded);
+    ASSERT_TRUE(run(cleaner, Runner::Mode::Cleanup, &ok));
+    EXPECT_TRUE(ok);
+    EXPECT_EQ(rec.removedIds, QStringList{QStringLiteral("app-123")});
     EXPECT_FALSE(QFile::exists(statePath()));
+}
+
+// A state belongs to one target: a sandbox replay and a real run of one profile, or runs against
+// two tenants, get their own files, and a file is never written through a symbolic link.
+TEST_F(RunnerTest, StateFilesBelongToOneTargetAndAreNeverWrittenThroughALink) {
+    RunState::Target sandbox;
+    sandbox.sandbox = true;
+    RunState::Target real;
+    real.tenant = QStringLiteral("contoso.onmicrosoft.com");
+    real.login = QStringLiteral("https://login.microsoftonline.com");
+    real.graph = QStringLiteral("https://graph.microsoft.com");
+    real.konnect = QStringLiteral("https://eu.api.konghq.com");
+    RunState::Target other = real;
+    other.tenant = QStringLiteral("fabrikam.onmicrosoft.com");
+    EXPECT_NE(RunState::defaultPath(QStringLiteral("p"), sandbox), RunState::defaultPath(QStringLiteral("p"), real));
+    EXPECT_NE(RunState::defaultPath(QStringLiteral("p"), real), RunState::defaultPath(QStringLiteral("p"), other));
+    EXPECT_FALSE(real.sameAs(sandbox));
+    EXPECT_FALSE(real.sameAs(other));
+    RunState::Target samePlace = real;
+    samePlace.graph = QStringLiteral("https://graph.microsoft.com/");
+    EXPECT_TRUE(real.sameAs(samePlace));
+
+    RunState saved(statePath());
+    saved.target = real;
+    QString error;
+    ASSERT_TRUE(saved.save(&error)) << error.toStdString();
+    RunState loaded(statePath());
+    ASSERT_TRUE(loaded.load(&error));
+    EXPECT_TRUE(loaded.target.sameAs(real));
+
+    const QString elsewhere = dir.filePath(QStringLiteral("elsewhere.json"));
+    const QString link = dir.filePath(QStringLiteral("link.json"));
+    ASSERT_TRUE(QFile::link(elsewhere, link));
+    RunState linked(link);
+    EXPECT_FALSE(linked.save(&error));
+    EXPECT_TRUE(error.contains(QStringLiteral("symbolic link"))) << error.toStdString();
+    EXPECT_FALSE(QFile::exists(elsewhere));
 }
 
 }  // namespace

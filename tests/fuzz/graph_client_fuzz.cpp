@@ -49,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         fuzz::call<std::optional<GraphServicePrincipal>>([&](auto done) { graph.servicePrincipalByAppId(id, done); });
         break;
     case 10:
-        fuzz::call<GraphServicePrincipal>([&](auto done) { graph.createServicePrincipal(id, done); });
+        fuzz::call<GraphServicePrincipal>([&](auto done) { graph.createServicePrincipal(id, {}, done); });
         break;
     case 11:
         fuzz::call<QList<GraphAppRoleAssignment>>([&](auto done) { graph.appRoleAssignments(id, done); });

@@ -477,8 +477,10 @@ TEST_F(WizardTest, ASetupClosedMidStepIsResumedByTheNextStart) {
     driver.reset();
     auto first = std::make_unique<WizardDriver>(WizardDriver::Lifetime::OutlivesWizard);
     ASSERT_TRUE(first->waitForSandbox());
+    dcr::engine::RunState::Target sandboxTarget;
+    sandboxTarget.sandbox = true;
     const QString stateFile = dcr::engine::RunState::defaultPath(
-        QStringLiteral("sandbox-%1/sandbox-demo").arg(first->info.value(QStringLiteral("portal_id")).toString()));
+        QStringLiteral("sandbox-%1/sandbox-demo").arg(first->info.value(QStringLiteral("portal_id")).toString()), sandboxTarget);
     ASSERT_FALSE(QFile::exists(stateFile)) << "a fresh sandbox has no saved progress";
     ASSERT_TRUE(first->advanceTo(PageId::Review));
     ASSERT_TRUE(first->waitComplete());

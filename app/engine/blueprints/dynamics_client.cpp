@@ -23,6 +23,7 @@ namespace dcr::engine {
 namespace {
 
 constexpr char kAppStepId[] = "dynamics.app";
+constexpr char kConsentStepId[] = "dynamics.consent";
 
 QString tr(const char* text, const char* disambiguation = nullptr, int n = -1) {
     // The namespace: the context lupdate files the free functions' tr() under.
@@ -150,9 +151,10 @@ void appStep(Context& ctx, StepDone done, bool dryRun) {
                                    {QStringLiteral("isFallbackPublicClient"), true},
                                    {QStringLiteral("requiredResourceAccess"), access},
                                    {QStringLiteral("tags"), QJsonArray{creationGraphTag(ctx)}}};
-            ctx.services.graph->createApplication(body, [done, name](const Result<GraphApplication>& created) {
+            ctx.services.graph->createApplication(body, [&ctx, done, name](const Result<GraphApplication>& created) {
                 if (failed(created, done))
                     return;
+                recordCreatedApp(ctx, *created.value, QLatin1String(kAppStepId));
                 done(StepResult::done(Outcome::Created, tr("Registered the app '%1' (client ID %2).").arg(name, created.value->appId),
                                       {{keys::kAppObjectId, created.value->id}, {keys::kAppId, created.value->appId}}));
             });
@@ -160,18 +162,28 @@ void appStep(Context& ctx, StepDone done, bool dryRun) {
         }
         const GraphApplication app = apps.first();
         const QJsonObject ids{{keys::kAppObjectId, app.id}, {keys::kAppId, app.appId}};
-        // Registered by this setup in a run cut short before it could record it.
-        const bool ours = !dryRun && createdButNotRecorded(app.tags, ctx, QLatin1String(kAppStepId));
         QStringList changes;
         const QJsonObject patch = patchFor(ctx, app, &changes);
-        if (patch.isEmpty()) {
-            done(ours ? StepResult::done(Outcome::Created, tr("Found the app '%1' that this setup registered before it was interrupted.").arg(name), ids)
-                      : StepResult::done(Outcome::Adopted, tr("The app '%1' already exists as asked (client ID %2).").arg(name, app.appId), ids));
+        const QString list = changes.join(QStringLiteral(", "));
+        const FoundApp found = claimFoundApp(ctx, app, QLatin1String(kAppStepId), dryRun,
+                                             patch.isEmpty() ? tr("use it as it is") : tr("correct it: %1").arg(list));
+        if (found.refused) {
+            done(StepResult::failed(*found.refused));
             return;
         }
-        const QString list = changes.join(QStringLiteral(", "));
+        const bool foreign = found.found == Found::Foreign;
+        // Registered by this setup in a run cut short before it could record it.
+        const bool ours = !dryRun && found.found == Found::OursUnrecorded;
+        if (patch.isEmpty()) {
+            done(ours      ? StepResult::done(Outcome::Created, tr("Found the app '%1' that this setup registered before it was interrupted.").arg(name), ids)
+                 : foreign ? StepResult::done(Outcome::Adopted, tr("The app '%1' %2: it is already as asked (client ID %3).").arg(name, foreignNote(ctx), app.appId), ids).aboutForeignObject()
+                           : StepResult::done(Outcome::Adopted, tr("The app '%1' already exists as asked (client ID %2).").arg(name, app.appId), ids));
+            return;
+        }
         if (dryRun) {
-            done(StepResult::done(Outcome::WouldUpdate, tr("Would correct the app '%1': %2.").arg(name, list), ids));
+            done(StepResult::done(Outcome::WouldUpdate, foreign ? tr("The app '%1' %2, and would be corrected: %3.").arg(name, foreignNote(ctx), list)
+                                                                : tr("Would correct the app '%1': %2.").arg(name, list),
+                                  ids).aboutForeignObject(foreign));
             return;
         }
         ctx.services.graph->updateApplication(app.id, patch, [done, name, list, ids, ours](const Result<Nothing>& updated) {
@@ -183,15 +195,6 @@ void appStep(Context& ctx, StepDone done, bool dryRun) {
 }
 
 
-
-// Deleting the app takes its service principal along; this matters only for an adopted app.
-void deleteServicePrincipalStep(Context& ctx, StepDone done) {
-    ctx.services.graph->deleteServicePrincipal(ctx.output(keys::kSpId), [done](const Result<Nothing>& r) {
-        if (failed(r, done))
-            return;
-        done(StepResult::done(Outcome::Verified, tr("Deleted the app's service principal.")));
-    });
-}
 
 void consentStep(Context& ctx, StepDone done, bool dryRun) {
     if (!ctx.profile.dynamics.adminConsent) {
@@ -233,20 +236,13 @@ void consentStep(Context& ctx, StepDone done, bool dryRun) {
             done(StepResult::done(Outcome::WouldCreate, tr("Would grant admin consent for Dynamics CRM user_impersonation for all users.")));
             return;
         }
-        ctx.services.graph->createPermissionGrant(spId, crmSp, kUserImpersonation, [done](const Result<GraphPermissionGrant>& c) {
+        ctx.services.graph->createPermissionGrant(spId, crmSp, kUserImpersonation, [&ctx, done, spId](const Result<GraphPermissionGrant>& c) {
             if (failed(c, done))
                 return;
+            recordCreated(ctx, kinds::kPermissionGrant, c.value->id, QLatin1String(kConsentStepId), tr("Dynamics CRM user_impersonation"), spId);
             done(StepResult::done(Outcome::Created, tr("Granted admin consent for Dynamics CRM user_impersonation for all users."),
                                   {{keys::kDynamicsGrantId, c.value->id}}));
         });
-    });
-}
-
-void revokeConsentStep(Context& ctx, StepDone done) {
-    ctx.services.graph->deletePermissionGrant(ctx.output(keys::kDynamicsGrantId), [done](const Result<Nothing>& r) {
-        if (failed(r, done))
-            return;
-        done(StepResult::done(Outcome::Verified, tr("Revoked the admin consent for Dynamics CRM.")));
     });
 }
 
@@ -429,22 +425,22 @@ Plan dynamicsClientPlan(const DynamicsTargets& targets) {
                         {tenant.id, resource.id});
     app.apply = [](Context& c, StepDone d) { appStep(c, d, false); };
     app.inspect = [](Context& c, StepDone d) { appStep(c, d, true); };
-    app.cleanup = deleteAppStep;
+    app.cleanup = [](Context& c, StepDone d) { deleteAppStep(c, d, QLatin1String(kAppStepId)); };
     plan << app;
 
     Step sp = makeStep("dynamics.service-principal", tr("Create the app's service principal"),
                        tr("The enterprise application that admin consent is granted to."), {app.id});
-    sp.apply = [](Context& c, StepDone d) { servicePrincipalStep(c, d, false); };
-    sp.inspect = [](Context& c, StepDone d) { servicePrincipalStep(c, d, true); };
-    sp.cleanup = deleteServicePrincipalStep;
+    sp.apply = [id = sp.id](Context& c, StepDone d) { servicePrincipalStep(c, d, false, id); };
+    sp.inspect = [id = sp.id](Context& c, StepDone d) { servicePrincipalStep(c, d, true, id); };
+    sp.cleanup = [id = sp.id](Context& c, StepDone d) { deleteServicePrincipalsStep(c, d, id); };
     plan << sp;
 
-    Step consent = makeStep("dynamics.consent", tr("Grant admin consent"),
+    Step consent = makeStep(kConsentStepId, tr("Grant admin consent"),
                             tr("Grants Dynamics CRM user_impersonation for all users of the organization, so that nobody sees a consent prompt."),
                             {sp.id, resource.id}, true);
     consent.apply = [](Context& c, StepDone d) { consentStep(c, d, false); };
     consent.inspect = [](Context& c, StepDone d) { consentStep(c, d, true); };
-    consent.cleanup = revokeConsentStep;
+    consent.cleanup = [](Context& c, StepDone d) { deleteGrantsStep(c, d, QLatin1String(kConsentStepId)); };
     plan << consent;
 
     Step registration = makeStep("validate.registration", tr("Check the registration"),

@@ -30,6 +30,10 @@ constexpr char kAppStepId[] = "azure.app";
 constexpr char kSecretStepId[] = "azure.client-secret";
 constexpr char kProviderStepId[] = "konnect.dcr-provider";
 constexpr char kStrategyStepId[] = "konnect.auth-strategy";
+constexpr char kRolesStepId[] = "azure.consent-application";
+constexpr char kScopesStepId[] = "azure.consent-delegated";
+constexpr char kPublishStepId[] = "konnect.publish";
+constexpr char kRoundTripStepId[] = "validate.dcr-round-trip";
 
 QString tr(const char* text, const char* disambiguation = nullptr, int n = -1) {
     // The namespace: the context lupdate files the free functions' tr() under.
@@ -37,6 +41,8 @@ QString tr(const char* text, const char* disambiguation = nullptr, int n = -1) {
 }
 
 
+
+QString publicationId(const QString& apiId, const QString& portalId) { return apiId + QLatin1Char('/') + portalId; }
 
 QStringList strings(const QJsonValue& v) {
     QStringList out;
@@ -173,9 +179,10 @@ void appStep(Context& ctx, StepDone done, bool dryRun) {
                                    {QStringLiteral("signInAudience"), QStringLiteral("AzureADMyOrg")},
                                    {QStringLiteral("requiredResourceAccess"), wanted},
                                    {QStringLiteral("tags"), QJsonArray{creationGraphTag(ctx)}}};
-            ctx.services.graph->createApplication(body, [done, name](const Result<GraphApplication>& created) {
+            ctx.services.graph->createApplication(body, [&ctx, done, name](const Result<GraphApplication>& created) {
                 if (failed(created, done))
                     return;
+                recordCreatedApp(ctx, *created.value, QLatin1String(kAppStepId));
                 done(StepResult::done(Outcome::Created,
                                       tr("Registered the app '%1' (client ID %2).").arg(name, created.value->appId),
                                       {{keys::kAppObjectId, created.value->id}, {keys::kAppId, created.value->appId}}));
@@ -184,24 +191,36 @@ void appStep(Context& ctx, StepDone done, bool dryRun) {
         }
         const GraphApplication app = apps.first();
         const QJsonObject ids{{keys::kAppObjectId, app.id}, {keys::kAppId, app.appId}};
-        // Registered by this setup in a run cut short before it could record it.
-        const bool ours = !dryRun && createdButNotRecorded(app.tags, ctx, QLatin1String(kAppStepId));
         QJsonArray merged;
-        if (!mergeRequiredAccess(app.requiredResourceAccess, wanted, &merged)) {
-            done(ours ? StepResult::done(Outcome::Created, tr("Found the app '%1' that this setup registered before it was interrupted.").arg(name), ids)
-                      : StepResult::done(Outcome::Adopted, tr("The app '%1' already exists with the right permissions.").arg(name), ids));
+        const bool complete = !mergeRequiredAccess(app.requiredResourceAccess, wanted, &merged);
+        const FoundApp found = claimFoundApp(ctx, app, QLatin1String(kAppStepId), dryRun,
+                                             complete ? tr("add a client secret to it") : tr("add the missing Microsoft Graph permissions and a client secret to it"));
+        if (found.refused) {
+            done(StepResult::failed(*found.refused));
+            return;
+        }
+        const bool foreign = found.found == Found::Foreign;
+        // Registered by this setup in a run cut short before it could record it.
+        const bool ours = !dryRun && found.found == Found::OursUnrecorded;
+        if (complete) {
+            done(ours      ? StepResult::done(Outcome::Created, tr("Found the app '%1' that this setup registered before it was interrupted.").arg(name), ids)
+                 : foreign ? StepResult::done(Outcome::Adopted, tr("The app '%1' %2, as it is: it has the right permissions.").arg(name, foreignNote(ctx)), ids).aboutForeignObject()
+                           : StepResult::done(Outcome::Adopted, tr("The app '%1' already exists with the right permissions.").arg(name), ids));
             return;
         }
         if (dryRun) {
-            done(StepResult::done(Outcome::WouldUpdate, tr("Would add the missing Microsoft Graph permissions to '%1'.").arg(name), ids));
+            done(StepResult::done(Outcome::WouldUpdate, foreign ? tr("The app '%1' %2: the missing Microsoft Graph permissions would be added.").arg(name, foreignNote(ctx))
+                                                                : tr("Would add the missing Microsoft Graph permissions to '%1'.").arg(name),
+                                  ids).aboutForeignObject(foreign));
             return;
         }
         ctx.services.graph->updateApplication(app.id, {{QStringLiteral("requiredResourceAccess"), merged}},
-                                              [done, name, ids, ours](const Result<Nothing>& updated) {
+                                              [done, name, ids, ours, foreign](const Result<Nothing>& updated) {
                                                   if (failed(updated, done))
                                                       return;
                                                   done(StepResult::done(ours ? Outcome::Created : Outcome::Updated,
-                                                                        tr("Added the missing Microsoft Graph permissions to '%1'.").arg(name), ids));
+                                                                        foreign ? tr("Added the missing Microsoft Graph permissions to '%1', which dcr-wizard did not create (as allowed).").arg(name)
+                                                                                : tr("Added the missing Microsoft Graph permissions to '%1'.").arg(name), ids).aboutForeignObject(foreign));
                                               });
     });
 }
@@ -219,6 +238,8 @@ void assignRoles(Context& ctx, QStringList remaining, int assigned, StepDone don
                                       [&ctx, remaining, assigned, done](const Result<GraphAppRoleAssignment>& r) {
                                           if (failed(r, done))
                                               return;
+                                          recordCreated(ctx, kinds::kAppRoleAssignment, r.value->id, QLatin1String(kRolesStepId),
+                                                        tr("Microsoft Graph app role %1").arg(r.value->appRoleId), r.value->principalId);
                                           assignRoles(ctx, remaining, assigned + 1, done);
                                       });
 }
@@ -286,9 +307,11 @@ void delegatedConsentStep(Context& ctx, StepDone done, bool dryRun) {
             done(StepResult::done(Outcome::WouldCreate, tr("Would grant admin consent for %1.").arg(wanted.join(QStringLiteral(", ")))));
             return;
         }
-        ctx.services.graph->createPermissionGrant(spId, graphSp, wanted.join(QLatin1Char(' ')), [done, wanted](const Result<GraphPermissionGrant>& c) {
+        ctx.services.graph->createPermissionGrant(spId, graphSp, wanted.join(QLatin1Char(' ')), [&ctx, done, wanted, spId](const Result<GraphPermissionGrant>& c) {
             if (failed(c, done))
                 return;
+            recordCreated(ctx, kinds::kPermissionGrant, c.value->id, QLatin1String(kScopesStepId),
+                          tr("Microsoft Graph %1").arg(wanted.join(QLatin1Char(' '))), spId);
             done(StepResult::done(Outcome::Created, tr("Granted admin consent for %1.").arg(wanted.join(QStringLiteral(", ")))));
         });
     });
@@ -296,11 +319,15 @@ void delegatedConsentStep(Context& ctx, StepDone done, bool dryRun) {
 
 void createSecret(Context& ctx, StepDone done) {
     const QDateTime expires = QDateTime::currentDateTimeUtc().addMonths(ctx.profile.azure.secretLifetimeMonths);
-    const QString label = QStringLiteral("dcr-wizard %1").arg(QDate::currentDate().toString(Qt::ISODate));
-    ctx.services.graph->addPassword(ctx.output(keys::kAppObjectId), label, expires, [&ctx, done, expires](const Result<GraphAddedPassword>& r) {
+    // The name carries the creation tag: a password credential has no tags of its own.
+    const QString label = QStringLiteral("dcr-wizard %1 %2").arg(QDate::currentDate().toString(Qt::ISODate), creationGraphTag(ctx));
+    const QString appObjectId = ctx.output(keys::kAppObjectId);
+    ctx.services.graph->addPassword(appObjectId, label, expires, [&ctx, done, expires, label, appObjectId](const Result<GraphAddedPassword>& r) {
         if (failed(r, done))
             return;
         const GraphAddedPassword added = *r.value;
+        recordCreated(ctx, kinds::kPassword, added.keyId, QLatin1String(kSecretStepId), label, appObjectId,
+                      {{QStringLiteral("app_id"), ctx.output(keys::kAppId)}});
         // From here on the secret exists only in memory until the keychain holds it: keep it there
         // for the later steps and, if the keychain fails, for the user to copy once.
         ctx.setSecret(keys::kClientSecret, added.secretText);
@@ -339,18 +366,20 @@ void secretStep(Context& ctx, StepDone done, bool dryRun) {
         const Result<std::optional<GraphApplication>>& r = *answers->app;
         if (failed(r, done))
             return;
-        bool usable = false;
+        std::optional<GraphPasswordCredential> usable;
         const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
         if (stored.ok() && r.value->has_value()) {
             for (const GraphPasswordCredential& c : (*r.value)->passwordCredentials)
-                usable = usable || (stored.value.startsWith(c.hint) && !c.hint.isEmpty() && (c.endDateTime.isEmpty() || c.endDateTime > now));
+                if (!usable && stored.value.startsWith(c.hint) && !c.hint.isEmpty() && (c.endDateTime.isEmpty() || c.endDateTime > now))
+                    usable = c;
         }
         if (usable) {
             ctx.setSecret(keys::kClientSecret, stored.value);
-            // The secret of an app this setup registered is this setup's too, even when the run
-            // that made it was cut short before recording it: cleanup then forgets it as well.
-            const bool ours = !dryRun && ctx.createdSteps.contains(QLatin1String(kAppStepId)) &&
-                              !ctx.createdSteps.contains(QLatin1String(kSecretStepId));
+            // A secret this setup added in a run cut short before it could record it.
+            const bool ours = !dryRun && nameHasCreationTag(usable->displayName, ctx) && !ctx.ownership.isCreated(kinds::kPassword, usable->keyId);
+            if (ours)
+                recordCreated(ctx, kinds::kPassword, usable->keyId, QLatin1String(kSecretStepId), usable->displayName,
+                              (*r.value)->id, {{QStringLiteral("app_id"), ctx.output(keys::kAppId)}});
             done(StepResult::done(ours ? Outcome::Created : Outcome::Adopted, tr("Using the app's client secret from the keychain."),
                                   {{keys::kSecretStorage, QStringLiteral("keychain")}}));
             return;
@@ -372,22 +401,66 @@ void secretStep(Context& ctx, StepDone done, bool dryRun) {
     });
 }
 
-void forgetSecretStep(Context& ctx, StepDone done) {
-    ctx.services.secretStore->remove(secretKey(ctx), [done](const SecretResult& r) {
-        if (!r.ok() && r.status != SecretStatus::NotFound && r.status != SecretStatus::NoKeychain) {
-            done(StepResult::failed(stepError(QStringLiteral("keychain"), r.message, tr("Unlock the keychain and retry."), true)));
+// Removes one password credential this setup added, after checking that its app still has it
+// under this setup's name, and its copy in the keychain.
+void removeOnePassword(Context& ctx, const ObjectRecord& password, Removed removed) {
+    const auto forgetCopy = [&ctx, password, removed](const QString& said) {
+        const SecretKey key = SecretKey::initialClientSecret(ctx.profile.name, ctx.output(keys::kTenantId),
+                                                             password.details.value(QStringLiteral("app_id")).toString());
+        ctx.services.secretStore->remove(key, [removed, said](const SecretResult& r) {
+            if (!r.ok() && r.status != SecretStatus::NotFound && r.status != SecretStatus::NoKeychain)
+                removed(stepError(QStringLiteral("keychain"), r.message, tr("Unlock the keychain and retry."), true), {});
+            else
+                removed(std::nullopt, said);
+        });
+    };
+    ctx.services.graph->application(password.parentId, [&ctx, password, removed, forgetCopy](const Result<std::optional<GraphApplication>>& app) {
+        if (!app.ok()) {
+            removed(app.error, {});
             return;
         }
-        done(StepResult::done(Outcome::Verified, tr("Removed the client secret from the keychain.")));
+        const QList<GraphPasswordCredential> credentials = app.value->has_value() ? (*app.value)->passwordCredentials : QList<GraphPasswordCredential>{};
+        const auto it = std::find_if(credentials.begin(), credentials.end(), [&](const GraphPasswordCredential& c) { return c.keyId == password.id; });
+        if (it == credentials.end()) {
+            forgetCopy(tr("The client secret %1 was already gone; removed its copy from the keychain.").arg(password.id));
+            return;
+        }
+        if (!nameHasCreationTag(it->displayName, ctx)) {
+            removed(notOursAnyMore(tr("The client secret '%1' of the app '%2'").arg(it->displayName, (*app.value)->displayName), password.id,
+                                   tr("its name no longer carries this setup's tag.")),
+                    {});
+            return;
+        }
+        ctx.services.graph->removePassword(password.parentId, password.id, [removed, forgetCopy, name = (*app.value)->displayName](const Result<Nothing>& r) {
+            if (!r.ok()) {
+                removed(r.error, {});
+                return;
+            }
+            forgetCopy(tr("Removed the client secret this setup added to '%1', and its copy in the keychain.").arg(name));
+        });
     });
+}
+
+void forgetSecretStep(Context& ctx, StepDone done) {
+    removeCreated(ctx, QLatin1String(kSecretStepId), kinds::kPassword, removeOnePassword,
+                  [done](const std::optional<Error>& error, const QStringList& said) { done(cleanupResult(error, said)); });
 }
 
 // --- Kong Konnect ---------------------------------------------------------------------------------
 
 void konnectOrgStep(Context& ctx, StepDone done) {
-    ctx.services.konnect->organization([done](const Result<KonnectOrganization>& r) {
+    // Before this step runs, the outputs hold what the saved progress recorded.
+    const QString recorded = ctx.output(keys::kKonnectOrgId);
+    ctx.services.konnect->organization([&ctx, done, recorded](const Result<KonnectOrganization>& r) {
         if (failed(r, done))
             return;
+        if (!ctx.sandbox && !recorded.isEmpty() && recorded != r.value->id) {
+            done(StepResult::failed(stepError(
+                QStringLiteral("state_other_target"),
+                tr("The saved progress belongs to the Konnect organization %1, but the token is for '%2' (%3).").arg(recorded, r.value->name, r.value->id),
+                tr("Use the saved progress of this organization (another --state-file), or a token of the organization it belongs to."))));
+            return;
+        }
         done(StepResult::done(Outcome::Verified, tr("Connected to the Konnect organization '%1'.").arg(r.value->name),
                               {{keys::kKonnectOrgId, r.value->id}, {keys::kKonnectOrgName, r.value->name}}));
     });
@@ -419,17 +492,35 @@ void providerStep(Context& ctx, StepDone done, bool dryRun) {
         }
         const bool differs = existing && (existing->issuer != issuer || existing->initialClientId != ctx.output(keys::kAppId) ||
                                           ctx.hasSecret(kSecretIsNew));
+        const Found found = existing ? classify(ctx, kinds::kDcrProvider, existing->id, hasCreationTag(existing->labels, ctx)) : Found::Foreign;
+        const bool foreign = existing && found == Found::Foreign;
+        if (existing && !dryRun) {
+            if (found == Found::OursUnrecorded)
+                recordCreated(ctx, kinds::kDcrProvider, existing->id, QLatin1String(kProviderStepId), name);
+            if (foreign) {
+                if (const std::optional<Error> refused = adoptionRefused(ctx, tr("The DCR provider '%1'").arg(name), existing->id,
+                                                                         differs ? tr("give it this app's client ID and secret") : tr("use it as it is"))) {
+                    done(StepResult::failed(*refused));
+                    return;
+                }
+                recordAdopted(ctx, kinds::kDcrProvider, existing->id, QLatin1String(kProviderStepId), name);
+            }
+        }
         // Created by this setup in a run cut short before it could record it.
-        const bool ours = !dryRun && existing && createdButNotRecorded(existing->labels, ctx, QLatin1String(kProviderStepId));
+        const bool ours = !dryRun && existing && found == Found::OursUnrecorded;
         if (existing && !differs) {
-            done(ours ? StepResult::done(Outcome::Created, tr("Found the DCR provider '%1' that this setup created before it was interrupted.").arg(name),
-                                         {{keys::kProviderId, existing->id}})
-                      : StepResult::done(Outcome::Adopted, tr("The DCR provider '%1' already uses this app.").arg(name), {{keys::kProviderId, existing->id}}));
+            done(ours      ? StepResult::done(Outcome::Created, tr("Found the DCR provider '%1' that this setup created before it was interrupted.").arg(name),
+                                              {{keys::kProviderId, existing->id}})
+                 : foreign ? StepResult::done(Outcome::Adopted, tr("The DCR provider '%1' %2: it already uses this app.").arg(name, foreignNote(ctx)),
+                                              {{keys::kProviderId, existing->id}}).aboutForeignObject()
+                           : StepResult::done(Outcome::Adopted, tr("The DCR provider '%1' already uses this app.").arg(name), {{keys::kProviderId, existing->id}}));
             return;
         }
         if (dryRun) {
-            done(existing ? StepResult::done(Outcome::WouldUpdate, tr("Would point the DCR provider '%1' at this app.").arg(name),
-                                             {{keys::kProviderId, existing->id}})
+            done(existing ? StepResult::done(Outcome::WouldUpdate,
+                                             foreign ? tr("The DCR provider '%1' %2: it would get this app's credentials.").arg(name, foreignNote(ctx))
+                                                     : tr("Would point the DCR provider '%1' at this app.").arg(name),
+                                             {{keys::kProviderId, existing->id}}).aboutForeignObject(foreign)
                           : StepResult::done(Outcome::WouldCreate, tr("Would create the DCR provider '%1' (issuer %2).").arg(name, issuer)));
             return;
         }
@@ -439,10 +530,12 @@ void providerStep(Context& ctx, StepDone done, bool dryRun) {
                 return;
             }
             const DcrProviderSpec spec = providerSpec(ctx, *secret);
-            auto finish = [done](Outcome outcome, QString summary) {
-                return [done, outcome, summary](const Result<KonnectDcrProvider>& p) {
+            auto finish = [&ctx, done, created = !existing, name](Outcome outcome, QString summary) {
+                return [&ctx, done, outcome, summary, created, name](const Result<KonnectDcrProvider>& p) {
                     if (failed(p, done))
                         return;
+                    if (created)
+                        recordCreated(ctx, kinds::kDcrProvider, p.value->id, QLatin1String(kProviderStepId), name);
                     done(StepResult::done(outcome, summary, {{keys::kProviderId, p.value->id}}));
                 };
             };
@@ -456,11 +549,27 @@ void providerStep(Context& ctx, StepDone done, bool dryRun) {
 }
 
 void deleteProviderStep(Context& ctx, StepDone done) {
-    ctx.services.konnect->deleteDcrProvider(ctx.output(keys::kProviderId), [done](const Result<Nothing>& r) {
-        if (failed(r, done))
-            return;
-        done(StepResult::done(Outcome::Verified, tr("Deleted the DCR provider.")));
-    });
+    const RemoveOne remove = [](Context& c, const ObjectRecord& provider, Removed removed) {
+        c.services.konnect->dcrProvider(provider.id, [&c, provider, removed](const Result<std::optional<KonnectDcrProvider>>& found) {
+            if (!found.ok()) {
+                removed(found.error, {});
+                return;
+            }
+            if (!found.value->has_value()) {
+                removed(std::nullopt, tr("The DCR provider '%1' was already gone.").arg(provider.name));
+                return;
+            }
+            if (!hasCreationTag((*found.value)->labels, c)) {
+                removed(notOursAnyMore(tr("The DCR provider '%1'").arg((*found.value)->name), provider.id, tr("it no longer carries this setup's label.")), {});
+                return;
+            }
+            c.services.konnect->deleteDcrProvider(provider.id, [removed, name = provider.name](const Result<Nothing>& r) {
+                removed(r.error, tr("Deleted the DCR provider '%1'.").arg(name));
+            });
+        });
+    };
+    removeCreated(ctx, QLatin1String(kProviderStepId), kinds::kDcrProvider, remove,
+                  [done](const std::optional<Error>& error, const QStringList& said) { done(cleanupResult(error, said)); });
 }
 
 // New credentials take a while to work everywhere in Entra ID: keep asking Konnect to verify, with
@@ -509,12 +618,31 @@ void strategyStep(Context& ctx, StepDone done, bool dryRun) {
                                                   tr("Choose another auth strategy name in the profile."))));
                 return;
             }
-            // Created by this setup in a run cut short before it could record it.
-            if (!dryRun && createdButNotRecorded(existing->labels, ctx, QLatin1String(kStrategyStepId)))
-                done(StepResult::done(Outcome::Created, tr("Found the auth strategy '%1' that this setup created before it was interrupted.").arg(name),
-                                      {{keys::kStrategyId, existing->id}}));
-            else
-                done(StepResult::done(Outcome::Adopted, tr("The auth strategy '%1' already exists.").arg(name), {{keys::kStrategyId, existing->id}}));
+            const Found found = classify(ctx, kinds::kAuthStrategy, existing->id, hasCreationTag(existing->labels, ctx));
+            const QJsonObject ids{{keys::kStrategyId, existing->id}};
+            if (dryRun) {
+                done(StepResult::done(Outcome::Adopted, found == Found::Foreign ? tr("The auth strategy '%1' %2.").arg(name, foreignNote(ctx))
+                                                                                : tr("The auth strategy '%1' already exists.").arg(name), ids)
+                         .aboutForeignObject(found == Found::Foreign));
+                return;
+            }
+            if (found == Found::OursUnrecorded) {
+                // Created by this setup in a run cut short before it could record it.
+                recordCreated(ctx, kinds::kAuthStrategy, existing->id, QLatin1String(kStrategyStepId), name);
+                done(StepResult::done(Outcome::Created, tr("Found the auth strategy '%1' that this setup created before it was interrupted.").arg(name), ids));
+                return;
+            }
+            if (found == Found::Foreign) {
+                if (const std::optional<Error> refused = adoptionRefused(ctx, tr("The auth strategy '%1'").arg(name), existing->id,
+                                                                         tr("publish the API with it"))) {
+                    done(StepResult::failed(*refused));
+                    return;
+                }
+                recordAdopted(ctx, kinds::kAuthStrategy, existing->id, QLatin1String(kStrategyStepId), name);
+                done(StepResult::done(Outcome::Adopted, tr("The auth strategy '%1' %2.").arg(name, foreignNote(ctx)), ids).aboutForeignObject());
+                return;
+            }
+            done(StepResult::done(Outcome::Adopted, tr("The auth strategy '%1' already exists.").arg(name), ids));
             return;
         }
         if (dryRun) {
@@ -530,20 +658,37 @@ void strategyStep(Context& ctx, StepDone done, bool dryRun) {
         spec.scopes = ctx.profile.konnect.scopes;
         spec.authMethods = ctx.profile.konnect.authMethods;
         spec.labels = creationLabels(ctx);
-        ctx.services.konnect->createAuthStrategy(spec, [done, name](const Result<KonnectAuthStrategy>& c) {
+        ctx.services.konnect->createAuthStrategy(spec, [&ctx, done, name](const Result<KonnectAuthStrategy>& c) {
             if (failed(c, done))
                 return;
+            recordCreated(ctx, kinds::kAuthStrategy, c.value->id, QLatin1String(kStrategyStepId), name);
             done(StepResult::done(Outcome::Created, tr("Created the auth strategy '%1'.").arg(name), {{keys::kStrategyId, c.value->id}}));
         });
     });
 }
 
 void deleteStrategyStep(Context& ctx, StepDone done) {
-    ctx.services.konnect->deleteAuthStrategy(ctx.output(keys::kStrategyId), [done](const Result<Nothing>& r) {
-        if (failed(r, done))
-            return;
-        done(StepResult::done(Outcome::Verified, tr("Deleted the auth strategy.")));
-    });
+    const RemoveOne remove = [](Context& c, const ObjectRecord& strategy, Removed removed) {
+        c.services.konnect->authStrategy(strategy.id, [&c, strategy, removed](const Result<std::optional<KonnectAuthStrategy>>& found) {
+            if (!found.ok()) {
+                removed(found.error, {});
+                return;
+            }
+            if (!found.value->has_value()) {
+                removed(std::nullopt, tr("The auth strategy '%1' was already gone.").arg(strategy.name));
+                return;
+            }
+            if (!hasCreationTag((*found.value)->labels, c)) {
+                removed(notOursAnyMore(tr("The auth strategy '%1'").arg((*found.value)->name), strategy.id, tr("it no longer carries this setup's label.")), {});
+                return;
+            }
+            c.services.konnect->deleteAuthStrategy(strategy.id, [removed, name = strategy.name](const Result<Nothing>& r) {
+                removed(r.error, tr("Deleted the auth strategy '%1'.").arg(name));
+            });
+        });
+    };
+    removeCreated(ctx, QLatin1String(kStrategyStepId), kinds::kAuthStrategy, remove,
+                  [done](const std::optional<Error>& error, const QStringList& said) { done(cleanupResult(error, said)); });
 }
 
 void publishWith(Context& ctx, StepDone done, bool dryRun, const KonnectApi& api, const KonnectPortal& portal) {
@@ -559,9 +704,51 @@ void publishWith(Context& ctx, StepDone done, bool dryRun, const KonnectApi& api
         if (!ctx.output(keys::kStrategyId).isEmpty())
             wanted.authStrategyIds = {ctx.output(keys::kStrategyId)};
         const std::optional<KonnectPublication>& existing = *r.value;
+        const QString id = publicationId(api.id, portal.id);
+        const QString name = tr("'%1' on '%2'").arg(api.name, portal.name);
+        QJsonObject details{{QStringLiteral("api_id"), api.id}, {QStringLiteral("portal_id"), portal.id},
+                            {QStringLiteral("strategy_id"), ctx.output(keys::kStrategyId)}};
+        // A publication with another strategy (or none) serves someone else's developer
+        // applications: switching it cuts them off, so it needs the user's consent, and clean-up
+        // puts it back.
+        const bool othersPublication = existing && existing->authStrategyIds != wanted.authStrategyIds &&
+                                       !ctx.ownership.isCreated(kinds::kPublication, id);
+        const QString others = existing && !existing->authStrategyIds.isEmpty()
+                                   ? tr("with the auth strategy %1").arg(existing->authStrategyIds.join(QStringLiteral(", ")))
+                                   : tr("without an auth strategy");
+        if (othersPublication) {
+            if (dryRun) {
+                done(StepResult::done(Outcome::WouldUpdate,
+                                      tr("%1 is already published %2, not by dcr-wizard: %3").arg(name, others,
+                                          ctx.allowAdopt ? tr("it would be switched to this setup's strategy, which cuts off the developer "
+                                                              "applications registered through the one there now; clean-up puts it back.")
+                                                         : tr("it will be left alone, and the run stops here unless you allow switching it.")),
+                                      ids).aboutForeignObject());
+                return;
+            }
+            if (!ctx.allowAdopt) {
+                Error e = stepError(QStringLiteral("adoption_needed"),
+                                    tr("%1 is already published %2, and not by dcr-wizard; switching it to this setup's strategy would cut off "
+                                       "every developer application registered through it, so it was left as it is.")
+                                        .arg(name, others),
+                                    tr("Publish another API or on another portal (publish.api_name, publish.portal_name), or allow the switch "
+                                       "with --adopt (or \"adopt\": true in the profile): clean-up then puts the current publication back."));
+                done(StepResult::failed(e));
+                return;
+            }
+            details.insert(QStringLiteral("previous"), QJsonObject{{QStringLiteral("auth_strategy_ids"), QJsonArray::fromStringList(existing->authStrategyIds)},
+                                                                   {QStringLiteral("visibility"), existing->visibility},
+                                                                   {QStringLiteral("auto_approve_registrations"), existing->autoApproveRegistrations}});
+        }
         if (existing && existing->authStrategyIds == wanted.authStrategyIds && existing->visibility == wanted.visibility &&
             existing->autoApproveRegistrations == wanted.autoApproveRegistrations) {
-            done(StepResult::done(Outcome::Adopted, tr("'%1' is already published on '%2' with this strategy.").arg(api.name, portal.name), ids));
+            // With this setup's own strategy it is this setup's publication, even when the answer
+            // to publishing it never came.
+            const bool ours = !dryRun && !ctx.ownership.isCreated(kinds::kPublication, id) &&
+                              ctx.ownership.isCreated(kinds::kAuthStrategy, ctx.output(keys::kStrategyId));
+            if (ours)
+                recordCreated(ctx, kinds::kPublication, id, QLatin1String(kPublishStepId), name, {}, details);
+            done(StepResult::done(ours ? Outcome::Created : Outcome::Adopted, tr("'%1' is already published on '%2' with this strategy.").arg(api.name, portal.name), ids));
             return;
         }
         const Outcome outcome = existing ? Outcome::Updated : Outcome::Created;
@@ -570,10 +757,16 @@ void publishWith(Context& ctx, StepDone done, bool dryRun, const KonnectApi& api
                                   tr("Would publish '%1' on '%2' with the auth strategy.").arg(api.name, portal.name), ids));
             return;
         }
-        ctx.services.konnect->publish(wanted, [done, outcome, ids, api, portal](const Result<KonnectPublication>& p) {
+        const bool record = !existing || othersPublication;
+        ctx.services.konnect->publish(wanted, [&ctx, done, outcome, ids, api, portal, id, name, details, record](const Result<KonnectPublication>& p) {
             if (failed(p, done))
                 return;
-            done(StepResult::done(outcome, tr("Published '%1' on '%2' with the auth strategy.").arg(api.name, portal.name), ids));
+            if (record)
+                recordCreated(ctx, kinds::kPublication, id, QLatin1String(kPublishStepId), name, {}, details);
+            done(StepResult::done(outcome, details.contains(QStringLiteral("previous"))
+                                               ? tr("Switched the publication of '%1' on '%2' to this setup's auth strategy (clean-up puts the previous one back).").arg(api.name, portal.name)
+                                               : tr("Published '%1' on '%2' with the auth strategy.").arg(api.name, portal.name),
+                                  ids));
         });
     });
 }
@@ -627,12 +820,50 @@ void publishStep(Context& ctx, StepDone done, bool dryRun) {
     });
 }
 
-void unpublishStep(Context& ctx, StepDone done) {
-    ctx.services.konnect->unpublish(ctx.output(keys::kApiId), ctx.output(keys::kPortalId), [done](const Result<Nothing>& r) {
-        if (failed(r, done))
+// Removes a publication this setup made, or puts back the one it switched, after checking that it
+// still uses this setup's strategy.
+void removeOnePublication(Context& ctx, const ObjectRecord& publication, Removed removed) {
+    const QString apiId = publication.details.value(QStringLiteral("api_id")).toString();
+    const QString portalId = publication.details.value(QStringLiteral("portal_id")).toString();
+    const QString strategyId = publication.details.value(QStringLiteral("strategy_id")).toString();
+    ctx.services.konnect->publication(apiId, portalId, [&ctx, publication, apiId, portalId, strategyId, removed](const Result<std::optional<KonnectPublication>>& found) {
+        if (!found.ok()) {
+            removed(found.error, {});
             return;
-        done(StepResult::done(Outcome::Verified, tr("Removed the API's publication.")));
+        }
+        if (!found.value->has_value()) {
+            removed(std::nullopt, tr("The publication of %1 was already gone.").arg(publication.name));
+            return;
+        }
+        if (!strategyId.isEmpty() && (*found.value)->authStrategyIds != QStringList{strategyId}) {
+            removed(notOursAnyMore(tr("The publication of %1").arg(publication.name), publication.id,
+                                   tr("it no longer uses this setup's auth strategy.")),
+                    {});
+            return;
+        }
+        const QJsonObject previous = publication.details.value(QStringLiteral("previous")).toObject();
+        if (previous.isEmpty()) {
+            ctx.services.konnect->unpublish(apiId, portalId, [removed, name = publication.name](const Result<Nothing>& r) {
+                removed(r.error, tr("Removed the publication of %1.").arg(name));
+            });
+            return;
+        }
+        KonnectPublication before;
+        before.apiId = apiId;
+        before.portalId = portalId;
+        before.visibility = previous.value(QStringLiteral("visibility")).toString();
+        before.autoApproveRegistrations = previous.value(QStringLiteral("auto_approve_registrations")).toBool();
+        for (const QJsonValue& v : previous.value(QStringLiteral("auth_strategy_ids")).toArray())
+            before.authStrategyIds << v.toString();
+        ctx.services.konnect->publish(before, [removed, name = publication.name](const Result<KonnectPublication>& r) {
+            removed(r.error, tr("Put the publication of %1 back as it was before this setup.").arg(name));
+        });
     });
+}
+
+void unpublishStep(Context& ctx, StepDone done) {
+    removeCreated(ctx, QLatin1String(kPublishStepId), kinds::kPublication, removeOnePublication,
+                  [done](const std::optional<Error>& error, const QStringList& said) { done(cleanupResult(error, said)); });
 }
 
 // --- Validation ------------------------------------------------------------------------------------
@@ -755,14 +986,22 @@ void roundTripStep(Context& ctx, StepDone done, const ValidationTargets& targets
     portal->authenticate(targets.developerEmail, targets.developerPassword, [&ctx, done, portal, gateway](const Result<Nothing>& a) {
         if (failed(a, done))
             return;
-        const QString name = QStringLiteral("dcr-wizard check %1").arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-hhmmss")));
-        portal->createApplication(name, ctx.output(keys::kStrategyId), [&ctx, done, portal, gateway](const Result<PortalApplication>& created) {
+        // The name carries the creation tag, and the application is recorded the moment it exists:
+        // a run cut short before it is deleted again leaves it to clean-up, not behind.
+        const QString name = QStringLiteral("dcr-wizard check %1 %2")
+                                 .arg(ctx.creationTag, QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-hhmmss")));
+        portal->createApplication(name, ctx.output(keys::kStrategyId), [&ctx, done, portal, gateway, name](const Result<PortalApplication>& created) {
             if (failed(created, done))
                 return;
             const PortalApplication app = *created.value;
+            recordCreated(ctx, kinds::kPortalApplication, app.id, QLatin1String(kRoundTripStepId), name);
             // Whatever happens next, the test application is deleted again.
-            auto finish = [portal, app, done](StepResult result) {
-                portal->deleteApplication(app.id, [result, done](const Result<Nothing>& removed) {
+            auto finish = [&ctx, portal, app, done](StepResult result) {
+                portal->deleteApplication(app.id, [&ctx, result, done, id = app.id](const Result<Nothing>& removed) {
+                    if (removed.ok()) {
+                        ctx.ownership.forget(kinds::kPortalApplication, id);
+                        ctx.persist();
+                    }
                     done(removed.ok() || !result.ok() ? result : StepResult::failed(*removed.error));
                 });
             };
@@ -807,6 +1046,56 @@ void roundTripStep(Context& ctx, StepDone done, const ValidationTargets& targets
     });
 }
 
+// Clean-up: the developer applications a round trip made and could not delete again. Deleting one
+// through the portal also removes the app registration Konnect made for it in Entra ID.
+void deleteRoundTripAppsStep(Context& ctx, StepDone done, const ValidationTargets& targets) {
+    if (ctx.ownership.createdBy(QLatin1String(kRoundTripStepId)).isEmpty()) {
+        done(cleanupResult(std::nullopt, {}));
+        return;
+    }
+    if (!ctx.services.portal || targets.developerEmail.isEmpty()) {
+        done(StepResult::failed(stepError(QStringLiteral("portal_unreachable"),
+                                          tr("A developer application of the DCR round trip is left, but this run has no developer account of the portal to delete it with."),
+                                          tr("Delete the applications named 'dcr-wizard check …' in the Dev Portal, then run the clean-up again."))));
+        return;
+    }
+    PortalClient* portal = ctx.services.portal;
+    portal->authenticate(targets.developerEmail, targets.developerPassword, [&ctx, done, portal](const Result<Nothing>& a) {
+        if (failed(a, done))
+            return;
+        const RemoveOne remove = [portal](Context&, const ObjectRecord& app, Removed removed) {
+            portal->deleteApplication(app.id, [removed, name = app.name](const Result<Nothing>& r) {
+                removed(r.error, tr("Deleted the developer application '%1'.").arg(name));
+            });
+        };
+        removeCreated(ctx, QLatin1String(kRoundTripStepId), kinds::kPortalApplication, remove,
+                      [done](const std::optional<Error>& error, const QStringList& said) { done(cleanupResult(error, said)); });
+    });
+}
+
+// Clean-up: the app role assignments (admin consent for application permissions) this setup made.
+void deleteAssignmentsStep(Context& ctx, StepDone done) {
+    const RemoveOne remove = [](Context& c, const ObjectRecord& assignment, Removed removed) {
+        c.services.graph->appRoleAssignments(assignment.parentId, [&c, assignment, removed](const Result<QList<GraphAppRoleAssignment>>& found) {
+            if (!found.ok()) {
+                // The service principal is gone, and its assignments with it.
+                removed(found.error->httpStatus == 404 ? std::nullopt : found.error, tr("The app role assignment was already gone."));
+                return;
+            }
+            const bool there = std::any_of(found.value->begin(), found.value->end(), [&](const GraphAppRoleAssignment& a) { return a.id == assignment.id; });
+            if (!there) {
+                removed(std::nullopt, tr("The app role assignment was already gone."));
+                return;
+            }
+            c.services.graph->deleteAppRoleAssignment(assignment.parentId, assignment.id, [removed, name = assignment.name](const Result<Nothing>& r) {
+                removed(r.error, tr("Revoked the admin consent for %1.").arg(name));
+            });
+        });
+    };
+    removeCreated(ctx, QLatin1String(kRolesStepId), kinds::kAppRoleAssignment, remove,
+                  [done](const std::optional<Error>& error, const QStringList& said) { done(cleanupResult(error, said)); });
+}
+
 void wouldCheck(const QString& what, StepDone done) { done(StepResult::done(Outcome::WouldCheck, what)); }
 
 }  // namespace
@@ -838,25 +1127,28 @@ Plan kongDcrAzurePlan(const ValidationTargets& targets) {
                         {tenant.id, graph.id});
     app.apply = [](Context& c, StepDone d) { appStep(c, d, false); };
     app.inspect = [](Context& c, StepDone d) { appStep(c, d, true); };
-    app.cleanup = deleteAppStep;
+    app.cleanup = [](Context& c, StepDone d) { deleteAppStep(c, d, QLatin1String(kAppStepId)); };
     plan << app;
 
     Step sp = makeStep("azure.service-principal", tr("Create the app's service principal"),
                        tr("The enterprise application that admin consent is granted to."), {app.id});
-    sp.apply = [](Context& c, StepDone d) { servicePrincipalStep(c, d, false); };
-    sp.inspect = [](Context& c, StepDone d) { servicePrincipalStep(c, d, true); };
+    sp.apply = [id = sp.id](Context& c, StepDone d) { servicePrincipalStep(c, d, false, id); };
+    sp.inspect = [id = sp.id](Context& c, StepDone d) { servicePrincipalStep(c, d, true, id); };
+    sp.cleanup = [id = sp.id](Context& c, StepDone d) { deleteServicePrincipalsStep(c, d, id); };
     plan << sp;
 
-    Step roles = makeStep("azure.consent-application", tr("Grant admin consent (application permissions)"),
+    Step roles = makeStep(kRolesStepId, tr("Grant admin consent (application permissions)"),
                           tr("Assigns the Microsoft Graph application permissions, such as Application.ReadWrite.OwnedBy."), {sp.id, graph.id});
     roles.apply = [](Context& c, StepDone d) { appRoleConsentStep(c, d, false); };
     roles.inspect = [](Context& c, StepDone d) { appRoleConsentStep(c, d, true); };
+    roles.cleanup = deleteAssignmentsStep;
     plan << roles;
 
-    Step scopes = makeStep("azure.consent-delegated", tr("Grant admin consent (delegated permissions)"),
+    Step scopes = makeStep(kScopesStepId, tr("Grant admin consent (delegated permissions)"),
                            tr("Grants User.Read for all users of the organization."), {sp.id, graph.id});
     scopes.apply = [](Context& c, StepDone d) { delegatedConsentStep(c, d, false); };
     scopes.inspect = [](Context& c, StepDone d) { delegatedConsentStep(c, d, true); };
+    scopes.cleanup = [](Context& c, StepDone d) { deleteGrantsStep(c, d, QLatin1String(kScopesStepId)); };
     plan << scopes;
 
     Step secret = makeStep(kSecretStepId, tr("Create the client secret"),
@@ -895,7 +1187,7 @@ Plan kongDcrAzurePlan(const ValidationTargets& targets) {
     strategy.cleanup = deleteStrategyStep;
     plan << strategy;
 
-    Step publish = makeStep("konnect.publish", tr("Publish the API"),
+    Step publish = makeStep(kPublishStepId, tr("Publish the API"),
                             tr("Publishes the API on the portal with the auth strategy."), {strategy.id}, true);
     publish.apply = [](Context& c, StepDone d) { publishStep(c, d, false); };
     publish.inspect = [](Context& c, StepDone d) { publishStep(c, d, true); };
@@ -909,7 +1201,7 @@ Plan kongDcrAzurePlan(const ValidationTargets& targets) {
     token.inspect = [](Context&, StepDone d) { wouldCheck(tr("Would request and check a v1 token."), d); };
     plan << token;
 
-    Step roundTrip = makeStep("validate.dcr-round-trip", tr("Register a test application through the portal"),
+    Step roundTrip = makeStep(kRoundTripStepId, tr("Register a test application through the portal"),
                               tr("Creates a developer application with the strategy, gets its token, calls the gateway, and deletes it."),
                               {publish.id, verify.id, token.id}, true);
     roundTrip.apply = [targets](Context& c, StepDone d) { roundTripStep(c, d, targets); };
@@ -919,6 +1211,7 @@ Plan kongDcrAzurePlan(const ValidationTargets& targets) {
         else
             d(StepResult::done(Outcome::Skipped, tr("The DCR round trip was not asked for.")));
     };
+    roundTrip.cleanup = [targets](Context& c, StepDone d) { deleteRoundTripAppsStep(c, d, targets); };
     plan << roundTrip;
 
     return plan;
