@@ -65,6 +65,7 @@ void RunController::begin(Phase phase, StepListModel& model, bool dryRun) {
     // Ids found by an earlier run for other answers must not leak into this one; the runner
     // merges the saved state's ids itself when it applies or cleans up.
     session.context().outputs = {};
+    m_foundForeign = false;
     model.reset(session.runner().plan(), dryRun);
     setPhase(phase);
 }
@@ -120,6 +121,7 @@ void RunController::onStepStarted(const QString& stepId) {
 void RunController::onStepFinished(const QString& stepId, const engine::StepResult& result) {
     StepListModel& model = current();
     model.stepFinished(stepId, result, m_attached ? m_attached->elapsedMs(stepId) : -1);
+    m_foundForeign = m_foundForeign || result.foreign || (result.error && result.error->code == QLatin1String("adoption_needed"));
     const QString title = model.row(stepId) ? model.row(stepId)->step.title : stepId;
     if (result.ok()) {
         m_wizard.log().append(tr("%1: %2 — %3").arg(engine::outcomeName(result.outcome), title, result.summary));
@@ -199,6 +201,8 @@ bool RunController::validationPassed() const {
 }
 
 QJsonObject RunController::outputs() { return m_wizard.session().context().outputs; }
+
+const engine::Ownership& RunController::ownership() { return m_wizard.session().context().ownership; }
 
 QString RunController::secretToShowOnce() {
     const engine::Context& context = m_wizard.session().context();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/ownership.h"
 #include "wizard/step_list_model.h"
 
 #include <QJsonObject>
@@ -57,6 +58,8 @@ public:
         qint64 remainingMs = 0;
     };
     std::optional<Waiting> waitingToRetry() const;
+    // The current run met objects that exist and were not created by dcr-wizard.
+    bool foundForeignObjects() const { return m_foundForeign; }
     // Every step but the checks is done or skipped: the setup exists.
     bool provisioned() const;
     // Every check ran, and none failed.
@@ -64,6 +67,8 @@ public:
 
     // Ids the run found or made (never secrets).
     QJsonObject outputs();
+    // Which objects of the setup it made and which it only uses.
+    const engine::Ownership& ownership();
     // Without a keychain the client secret exists only in memory: the user must copy it once.
     QString secretToShowOnce();
     // The claims of the token the validation obtained, as indented JSON (never the token itself).
@@ -89,6 +94,7 @@ private:
     StepListModel m_plan;
     StepListModel m_progress;
     Phase m_phase = Phase::Idle;
+    bool m_foundForeign = false;
     QPointer<engine::Runner> m_attached;
 };
 

@@ -273,12 +273,14 @@ void WizardController::rememberAnswers() const {
 
 QString WizardController::statePath() const {
     if (!isSandbox())
-        return engine::RunState::defaultPath(m_profile.name);
+        return engine::RunState::defaultPath(m_profile.name, engine::Session::targetOf(m_profile, Endpoints::forProfile(m_profile)));
     if (m_sandboxLifetime == SandboxLifetime::OutlivesWizard && sandboxReady()) {
         // Each start (and reset) of a sandbox makes a new portal id: progress made on an earlier
         // instance, whose objects are gone, is never offered for resuming.
         const QString instance = QStringLiteral("sandbox-") + m_sandboxInfo.value(QStringLiteral("portal_id")).toString();
-        return engine::RunState::defaultPath(instance + QLatin1Char('/') + m_profile.name);
+        engine::RunState::Target sandbox;
+        sandbox.sandbox = true;
+        return engine::RunState::defaultPath(instance + QLatin1Char('/') + m_profile.name, sandbox);
     }
     if (!m_sandboxStateDir)
         m_sandboxStateDir = std::make_unique<QTemporaryDir>();
@@ -303,6 +305,12 @@ QString WizardController::resumeDescription() const {
         last = std::max(last, record.updatedAt);
     }
     return tr("A setup of '%1' was interrupted with %n step(s) done (last change %2).", nullptr, done).arg(m_profile.name, last);
+}
+
+void WizardController::setAllowAdoption(bool allow) {
+    m_allowAdoption = allow;
+    if (m_session)
+        m_session->allowAdoption(allow);
 }
 
 void WizardController::setResume(bool resume) {
@@ -357,12 +365,14 @@ Endpoints WizardController::endpoints() const {
 engine::Session& WizardController::session() {
     if (m_session) {
         m_session->context().profile = m_profile;
+        m_session->allowAdoption(m_allowAdoption);
         return *m_session;
     }
     m_sessionEndpoints = endpoints();
     m_session = std::make_unique<engine::Session>(m_profile, m_sessionEndpoints, &m_network, m_secrets.get(), statePath());
     m_session->setGraphToken(m_graphToken);
     m_session->setKonnectToken(m_konnectToken);
+    m_session->allowAdoption(m_allowAdoption);
     engine::ValidationTargets targets;
     if (isSandbox()) {
         targets.gatewayUrl = m_sandboxInfo.value(QStringLiteral("gateway_url")).toString();
@@ -412,7 +422,7 @@ bool WizardController::exportProfile(const QString& path, QString* error) const 
 }
 
 QString WizardController::reportMarkdown() {
-    return markdownReport(m_profile, isSandbox(), m_run->progressModel(), m_run->outputs());
+    return markdownReport(m_profile, isSandbox(), m_run->progressModel(), m_run->outputs(), m_run->ownership());
 }
 
 bool WizardController::exportReport(const QString& path, QString* error) {

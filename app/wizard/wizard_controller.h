@@ -102,6 +102,11 @@ public:
     QString resumeDescription() const;
     bool resume() const { return m_resume; }
     void setResume(bool resume);
+    // The user allowed the setup to use (and change where the Review says so) objects that exist
+    // but were not created by dcr-wizard. Not part of the profile: a profile sent to someone else
+    // never carries this consent with it.
+    bool allowAdoption() const { return m_allowAdoption; }
+    void setAllowAdoption(bool allow);
 
     // --- Tokens, in memory only ----------------------------------------------------------------------
     void setGraphToken(const QString& token);
@@ -164,6 +169,7 @@ private:
     QString m_sandboxProblem;
     bool m_sandboxRequested = false;
     bool m_resume = false;
+    bool m_allowAdoption = false;
     QString m_graphToken;
     QString m_konnectToken;
     QString m_tenantId;

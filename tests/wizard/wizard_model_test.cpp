@@ -256,21 +256,30 @@ TEST(Report, ListsWhatExistsAndStepsWithoutSecrets) {
     const QJsonObject outputs{{engine::keys::kTenantId, QStringLiteral("tid")},     {engine::keys::kTenantName, QStringLiteral("Acme")},
                               {engine::keys::kAppId, QStringLiteral("aid")},        {engine::keys::kAppObjectId, QStringLiteral("oid")},
                               {engine::keys::kSecretStorage, QStringLiteral("keychain")}, {engine::keys::kProviderId, QStringLiteral("pid")}};
-    const QList<ExistingObject> exists = whatExists(profile, outputs);
+    // The app was found (someone else's, used with consent); the provider was made by this setup.
+    engine::Ownership ownership;
+    ownership.recordAdopted({engine::kinds::kApplication, QStringLiteral("oid"), QStringLiteral("azure.app"), {}, QStringLiteral("Acme"), {}, {}, {}});
+    ownership.recordCreated({engine::kinds::kDcrProvider, QStringLiteral("pid"), QStringLiteral("konnect.dcr-provider"), {}, {}, {}, {}, {}});
+    const QList<ExistingObject> exists = whatExists(profile, outputs, ownership);
     ASSERT_EQ(exists.size(), 4);
     EXPECT_TRUE(exists.at(3).details.contains(QStringLiteral("issuer https://sts.windows.net/tid")));
     EXPECT_FALSE(exists.at(3).details.contains(QStringLiteral("tid/")));
+    EXPECT_TRUE(exists.at(0).owner.isEmpty()) << "the tenant is nobody's to make or delete";
+    EXPECT_TRUE(exists.at(1).owner.contains(QStringLiteral("not created by dcr-wizard"))) << exists.at(1).owner.toStdString();
+    EXPECT_TRUE(exists.at(3).owner.contains(QStringLiteral("created by this setup"))) << exists.at(3).owner.toStdString();
 
     StepListModel steps;
     steps.reset(twoStepPlan(), false);
     const QString leaked = QStringLiteral("kpat_") + QString(40, QLatin1Char('q'));
     steps.stepFinished(QStringLiteral("azure.app"),
                        engine::StepResult::done(engine::Outcome::Created, QStringLiteral("Made | it with %1").arg(leaked)), 1);
-    const QString md = markdownReport(profile, true, steps, outputs);
+    const QString md = markdownReport(profile, true, steps, outputs, ownership);
     EXPECT_TRUE(md.startsWith(QStringLiteral("# dcr-wizard setup report: acme")));
     EXPECT_TRUE(md.contains(QStringLiteral("**Sandbox:**")));
     EXPECT_TRUE(md.contains(QStringLiteral("| Register the application | done |")));
     EXPECT_TRUE(md.contains(QStringLiteral("Made \\| it")));
+    EXPECT_TRUE(md.contains(QStringLiteral("| Made by |")));
+    EXPECT_TRUE(md.contains(QStringLiteral("clean-up keeps it |")));
     EXPECT_TRUE(md.contains(QStringLiteral("\"tenant\": \"acme.onmicrosoft.com\"")));
     EXPECT_FALSE(md.contains(leaked));
 }

@@ -2,6 +2,7 @@
 
 #include "wizard/wizard_page.h"
 
+class QCheckBox;
 class QLabel;
 class QPushButton;
 class QTreeView;
@@ -24,6 +25,7 @@ private:
     QTreeView* m_plan;
     QLabel* m_status;
     QPushButton* m_retry;
+    QCheckBox* m_adopt;
 };
 
 }  // namespace dcr::ui

@@ -54,7 +54,7 @@ SummaryPage::SummaryPage(WizardController& controller, QWidget* parent)
     m_headline->setFont(bold);
     m_objects->setObjectName(QStringLiteral("summaryObjects"));
     m_objects->setAccessibleName(tr("What exists now"));
-    m_objects->setHeaderLabels({tr("What"), tr("Details")});
+    m_objects->setHeaderLabels({tr("What"), tr("Details"), tr("Made by")});
     m_objects->setRootIsDecorated(false);
     m_objects->setWordWrap(true);
     m_objects->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
@@ -124,8 +124,11 @@ void SummaryPage::refresh() {
 
     m_objects->clear();
     if (!cleanedUp) {
-        for (const wizard::ExistingObject& object : wizard::whatExists(profile, outputs))
-            (new QTreeWidgetItem(m_objects, {object.what, object.details}))->setToolTip(1, object.details);
+        for (const wizard::ExistingObject& object : wizard::whatExists(profile, outputs, run.ownership())) {
+            auto* item = new QTreeWidgetItem(m_objects, {object.what, object.details, object.owner});
+            item->setToolTip(1, object.details);
+            item->setToolTip(2, object.owner);
+        }
     }
     const QString appId = outputs.value(engine::keys::kAppId).toString();
     const QString tenantId = outputs.value(engine::keys::kTenantId).toString();
