@@ -7,6 +7,8 @@
 #include "wizard/run_log.h"
 #include "wizard/wizard_controller.h"
 
+#include <QPointer>
+
 
 namespace dcr::wizard {
 
@@ -63,9 +65,10 @@ bool SignInController::begin() {
             emit openBrowser(url);
             return;
         }
-        openSandboxSignInPage(m_wizard.network(), url, [this, attempt, url] {
-            if (attempt == m_attempt && m_state == State::Waiting)
-                emit openBrowser(url);
+        // The page's answer may come after this controller is gone (the wizard closing).
+        openSandboxSignInPage(m_wizard.network(), url, [self = QPointer<SignInController>(this), attempt, url] {
+            if (self && attempt == self->m_attempt && self->m_state == State::Waiting)
+                emit self->openBrowser(url);
         });
     });
     m_error = {};
