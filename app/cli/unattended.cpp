@@ -117,6 +117,18 @@ void Unattended::begin() {
     }
     if (m_options.adopt)
         m_session->allowAdoption(true);
+    // A profile from a ticket can name any host: none of them gets a token without being named
+    // here and allowed.
+    const bool custom = m_profile.azure.cloud == QLatin1String("custom") || m_profile.konnect.region == QLatin1String("custom");
+    if (!m_sandbox && custom && !m_options.allowCustomEndpoints) {
+        fail(ExitUserError,
+             userError(tr("The profile names its own hosts instead of Microsoft's and Kong's: sign-in %1, Microsoft Graph %2, Konnect %3. "
+                          "Nothing was sent to them.")
+                           .arg(m_endpoints.login.host(), m_endpoints.graph.host(), m_endpoints.konnect.host()),
+                       tr("If you trust these hosts with your sign-in and Konnect token, run again with --allow-custom-endpoints; "
+                          "otherwise use a profile with a named cloud and region.")));
+        return;
+    }
     const bool cleanup = m_options.mode == UnattendedOptions::Mode::Cleanup || m_options.mode == UnattendedOptions::Mode::CleanupPlan;
     QString error;
     if (!m_session->loadState(m_options.resume || cleanup, &error)) {
@@ -251,7 +263,7 @@ void Unattended::readKonnectTokenFromStdin() {
 }
 
 void Unattended::readKonnectTokenFromKeychain() {
-    m_secrets->read(SecretKey::konnectToken(m_profile.name), [this](const SecretResult& r) {
+    m_secrets->read(SecretKey::konnectToken(m_profile.name, m_endpoints.konnect), [this](const SecretResult& r) {
         if (r.ok()) {
             acceptKonnectToken(r.value);
             return;

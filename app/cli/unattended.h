@@ -39,6 +39,9 @@ struct UnattendedOptions {
     bool resume = false;
     // Objects that exist but were not made by dcr-wizard may be used (--adopt).
     bool adopt = false;
+    // A profile's custom (not Microsoft's or Kong's) hosts may receive the sign-in and the tokens
+    // (--allow-custom-endpoints).
+    bool allowCustomEndpoints = false;
     bool json = false;
     QString statePath;  // empty: the user's data directory
     int requestTimeoutMs = 0;  // 0: the HTTP layer's default

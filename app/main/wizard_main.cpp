@@ -74,7 +74,10 @@ Parsed parseArguments(const QStringList& arguments, Options& options, int& exitC
                                            QStringLiteral("Unattended: give up on the Microsoft Entra sign-in (device code) if it is not "
                                                           "completed within this time (default 600)."),
                                            QStringLiteral("SECONDS"));
-    parser.addOptions({sandbox, sandboxUrl, unattended, profile, dryRun, cleanup, adopt, resume, json, state, timeout, signInTimeout});
+    const QCommandLineOption customEndpoints(QStringLiteral("allow-custom-endpoints"),
+                                             QCoreApplication::translate("main", "Send the sign-in and the tokens to the custom hosts a profile "
+                                                                                 "names (azure.cloud or konnect.region \"custom\")."));
+    parser.addOptions({sandbox, sandboxUrl, unattended, profile, dryRun, cleanup, adopt, customEndpoints, resume, json, state, timeout, signInTimeout});
 
     const auto usage = [&](const QString& message) {
         fprintf(stderr, "dcr-wizard: %s\n\n%s", qPrintable(message), qPrintable(parser.helpText()));
@@ -121,6 +124,7 @@ Parsed parseArguments(const QStringList& arguments, Options& options, int& exitC
         options.run.signInTimeoutMs = seconds * 1000;
     }
     options.run.adopt = parser.isSet(adopt);
+    options.run.allowCustomEndpoints = parser.isSet(customEndpoints);
     options.run.mode = parser.isSet(cleanup) && parser.isSet(dryRun) ? dcr::UnattendedOptions::Mode::CleanupPlan
                        : parser.isSet(dryRun)                         ? dcr::UnattendedOptions::Mode::DryRun
                        : parser.isSet(cleanup)                        ? dcr::UnattendedOptions::Mode::Cleanup

@@ -59,7 +59,10 @@ SecretKey SecretKey::initialClientSecret(const QString& profile, const QString& 
     return {profile, QStringLiteral("initial-client-secret/%1/%2").arg(tenantId, appId)};
 }
 
-SecretKey SecretKey::konnectToken(const QString& profile) { return {profile, QStringLiteral("konnect-token")}; }
+SecretKey SecretKey::konnectToken(const QString& profile, const QUrl& konnect) {
+    const QString host = konnect.port() < 0 ? konnect.host().toLower() : QStringLiteral("%1:%2").arg(konnect.host().toLower()).arg(konnect.port());
+    return {profile, QStringLiteral("konnect-token/") + host};
+}
 
 SecretKey SecretKey::graphRefreshToken(const QString& profile) {
     return {profile, QStringLiteral("graph-refresh-token")};

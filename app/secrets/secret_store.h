@@ -3,6 +3,7 @@
 #include <QObject>
 #include <QString>
 #include <QStringList>
+#include <QUrl>
 
 #include <deque>
 #include <functional>
@@ -17,7 +18,9 @@ struct SecretKey {
 
     QString entryName() const;  // "<profile>/<purpose>", the account part under the service
     static SecretKey initialClientSecret(const QString& profile, const QString& tenantId, const QString& appId);
-    static SecretKey konnectToken(const QString& profile);
+    // Scoped by the Konnect host it is for: a token is only ever read for (and so sent to) the
+    // host it was stored for, whatever address a profile received from elsewhere names.
+    static SecretKey konnectToken(const QString& profile, const QUrl& konnect);
     static SecretKey graphRefreshToken(const QString& profile);
 };
 

@@ -74,14 +74,14 @@ void KonnectCheck::check() {
 }
 
 void KonnectCheck::loadRemembered() {
-    m_wizard.secrets().read(SecretKey::konnectToken(m_wizard.profile().name), [this](const SecretResult& r) {
+    m_wizard.secrets().read(SecretKey::konnectToken(m_wizard.profile().name, m_wizard.endpoints().konnect), [this](const SecretResult& r) {
         if (r.ok() && !r.value.isEmpty())
             emit tokenLoaded(r.value);
     });
 }
 
 void KonnectCheck::remember() {
-    m_wizard.secrets().write(SecretKey::konnectToken(m_wizard.profile().name), m_token, [this](const SecretResult& r) {
+    m_wizard.secrets().write(SecretKey::konnectToken(m_wizard.profile().name, m_wizard.endpoints().konnect), m_token, [this](const SecretResult& r) {
         m_wizard.log().append(r.ok() ? tr("Kept the Konnect token in the keychain.")
                                      : tr("Could not keep the Konnect token in the keychain: %1").arg(r.message));
     });

@@ -336,7 +336,7 @@ void WizardController::probeKeychain() {
     m_keychain = Keychain::Checking;
     emit keychainChanged();
     // Reading an entry that may not exist tells whether a keychain answers, without writing.
-    m_secrets->read(SecretKey::konnectToken(m_profile.name), [this](const SecretResult& r) {
+    m_secrets->read(SecretKey::konnectToken(m_profile.name, endpoints().konnect), [this](const SecretResult& r) {
         switch (r.status) {
         case SecretStatus::Ok:
         case SecretStatus::NotFound:

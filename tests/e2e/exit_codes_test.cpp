@@ -277,7 +277,8 @@ ProcessRun runAgainst(const FixedAnswerServer& server, const QString& dir) {
     Launch launch;
     launch.program = QStringLiteral(DCR_WIZARD_BIN);
     launch.arguments = {QStringLiteral("--unattended"), QStringLiteral("--profile"), file.fileName(), QStringLiteral("--state-file"),
-                        dir + QStringLiteral("/state.json"), QStringLiteral("--request-timeout"), QStringLiteral("10")};
+                        dir + QStringLiteral("/state.json"), QStringLiteral("--request-timeout"), QStringLiteral("10"),
+                        QStringLiteral("--allow-custom-endpoints")};
     launch.environment = cleanEnvironment();
     launch.environment.insert(QStringLiteral("DCR_WIZARD_KONNECT_TOKEN"), QStringLiteral("kpat_") + QString(40, QLatin1Char('A')));
     launch.environment.insert(QStringLiteral("DCR_WIZARD_GRAPH_TOKEN"), unsignedJwt());

@@ -62,10 +62,17 @@ protected:
         file.write(QJsonDocument(profile).toJson());
     }
 
+    // The keychain entry of the Konnect token: per profile and per Konnect host (here the TLS
+    // sandbox on this machine), so that a token is only ever sent where it was stored for.
+    QString konnectTokenEntry() const {
+        const QUrl konnect(sandbox.base);
+        return kProfileName + QStringLiteral("/konnect-token/127.0.0.1:%1").arg(konnect.port());
+    }
+
     void TearDown() override {
         // The keychain is the test session's own, but entries must not leak into the next case.
         QProcess::execute(QStringLiteral("secret-tool"), {QStringLiteral("clear"), QStringLiteral("server"), QStringLiteral("dcr-wizard"),
-                                                          QStringLiteral("user"), kProfileName + QStringLiteral("/konnect-token")});
+                                                          QStringLiteral("user"), konnectTokenEntry()});
     }
 
     enum class Token { Environment, StandardInput, Keychain, None };
@@ -90,8 +97,9 @@ protected:
     ProcessRun wizard(const Options& o) {
         Launch launch;
         launch.program = QStringLiteral(DCR_WIZARD_BIN);
+        // The profile names the TLS sandbox's hosts: they are allowed the sign-in and the tokens.
         launch.arguments = QStringList{QStringLiteral("--unattended"), QStringLiteral("--profile"), profilePath, QStringLiteral("--state-file"),
-                                       statePath, QStringLiteral("--json")} +
+                                       statePath, QStringLiteral("--json"), QStringLiteral("--allow-custom-endpoints")} +
                            o.extra;
         launch.environment = cleanEnvironment();
         launch.environment.insert(QStringLiteral("SSL_CERT_FILE"), pki->filePath(QStringLiteral("ca.pem")));
@@ -135,7 +143,7 @@ protected:
     void storeInKeychain(const QString& token) {
         QProcess store;
         store.start(QStringLiteral("secret-tool"), {QStringLiteral("store"), QStringLiteral("--label=dcr-wizard e2e Konnect token"), QStringLiteral("server"),
-                                                    QStringLiteral("dcr-wizard"), QStringLiteral("user"), kProfileName + QStringLiteral("/konnect-token"),
+                                                    QStringLiteral("dcr-wizard"), QStringLiteral("user"), konnectTokenEntry(),
                                                     QStringLiteral("type"), QStringLiteral("plaintext")});
         ASSERT_TRUE(store.waitForStarted(10000));
         store.write(token.toUtf8());

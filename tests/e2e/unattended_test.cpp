@@ -355,7 +355,7 @@ TEST_F(UnattendedTest, SavedProgressOfAnotherTargetIsRefused) {
     QProcess p;
     p.setProgram(QStringLiteral(DCR_WIZARD_BIN));
     p.setArguments({QStringLiteral("--unattended"), QStringLiteral("--profile"), profilePath, QStringLiteral("--state-file"), statePath,
-                    QStringLiteral("--cleanup")});
+                    QStringLiteral("--cleanup"), QStringLiteral("--allow-custom-endpoints")});
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("DCR_WIZARD_KONNECT_TOKEN"), info.value(QStringLiteral("konnect_personal_token")).toString());
     p.setProcessEnvironment(env);
@@ -365,6 +365,19 @@ TEST_F(UnattendedTest, SavedProgressOfAnotherTargetIsRefused) {
     const QByteArray err = p.readAllStandardError();
     EXPECT_TRUE(err.contains("belongs to the sandbox")) << err.toStdString();
     expectExactlyOneOfEach();
+
+    // The same profile without the permission to use its hosts: nothing is sent there at all.
+    p.setArguments({QStringLiteral("--unattended"), QStringLiteral("--profile"), profilePath, QStringLiteral("--state-file"),
+                    scratch.filePath(QStringLiteral("other-state.json"))});
+    const int before = static_cast<int>(http("GET", QStringLiteral("/_sandbox/requests")).value(QStringLiteral("requests")).toArray().size());
+    p.start();
+    ASSERT_TRUE(p.waitForFinished(30000));
+    EXPECT_EQ(p.exitCode(), 2);
+    const QByteArray refused = p.readAllStandardError();
+    EXPECT_TRUE(refused.contains("--allow-custom-endpoints")) << refused.toStdString();
+    EXPECT_TRUE(refused.contains("127.0.0.1")) << "the hosts are named: " << refused.toStdString();
+    const int after = static_cast<int>(http("GET", QStringLiteral("/_sandbox/requests")).value(QStringLiteral("requests")).toArray().size());
+    EXPECT_EQ(after, before + 1) << "a request reached the custom hosts (the one counted is this test's own look at the log)";
 }
 
 TEST_F(UnattendedTest, ReplicationDelayIsAbsorbed) {

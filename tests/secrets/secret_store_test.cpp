@@ -17,6 +17,8 @@ using dcr::SecretStore;
 
 namespace {
 
+const QUrl kKonnect(QStringLiteral("https://eu.api.konghq.com"));
+
 // Reads an entry straight from the Secret Service with secret-tool, bypassing QtKeychain, to prove
 // the value really is in the keychain. QtKeychain's libsecret schema names the service "server"
 // and the key "user".
@@ -80,14 +82,16 @@ TEST_F(SecretStoreTest, StoresReadsAndDeletesThroughTheRealSecretService) {
 }
 
 TEST_F(SecretStoreTest, EntriesAreScopedByProfileAndPurpose) {
-    const auto key = SecretKey::konnectToken(profile);
-    EXPECT_EQ(key.entryName(), profile + QStringLiteral("/konnect-token"));
+    const auto key = SecretKey::konnectToken(profile, kKonnect);
+    EXPECT_EQ(key.entryName(), profile + QStringLiteral("/konnect-token/eu.api.konghq.com"));
+    EXPECT_NE(SecretKey::konnectToken(profile, QUrl(QStringLiteral("https://konnect.attacker.example"))).entryName(), key.entryName())
+        << "a token stored for one Konnect host is never read for another";
     EXPECT_EQ(SecretKey::initialClientSecret(QStringLiteral("p"), QStringLiteral("t"), QStringLiteral("a")).entryName(),
               QStringLiteral("p/initial-client-secret/t/a"));
 }
 
 TEST_F(SecretStoreTest, QueuedJobsRunInOrder) {
-    const auto key = SecretKey::konnectToken(profile);
+    const auto key = SecretKey::konnectToken(profile, kKonnect);
     std::optional<SecretResult> first, second, third;
     // Queued back to back without waiting: the read must see the second write, the delete runs last.
     store->write(key, QStringLiteral("kpat_first"), [&](const SecretResult& r) { first = r; });
@@ -114,7 +118,7 @@ TEST_F(SecretStoreTest, RefusesValuesLargerThanEveryKeychainHolds) {
 }
 
 TEST_F(SecretStoreTest, ForgetAllRemovesEverythingThisToolStoredAndNothingElse) {
-    const auto a = SecretKey::konnectToken(profile);
+    const auto a = SecretKey::konnectToken(profile, kKonnect);
     const auto b = SecretKey::initialClientSecret(profile, QStringLiteral("t"), QStringLiteral("a"));
     ASSERT_TRUE(write(a, QStringLiteral("kpat_value_a")).ok());
     ASSERT_TRUE(write(b, QStringLiteral("secret_value_b")).ok());
@@ -140,7 +144,7 @@ TEST_F(SecretStoreTest, ForgetAllRemovesEverythingThisToolStoredAndNothingElse) 
 }
 
 TEST_F(SecretStoreTest, TheIndexHoldsNamesNeverValues) {
-    const auto key = SecretKey::konnectToken(profile);
+    const auto key = SecretKey::konnectToken(profile, kKonnect);
     const QString value = QStringLiteral("kpat_index_must_not_hold_this_value");
     ASSERT_TRUE(write(key, value).ok());
     QFile f(indexFile);
