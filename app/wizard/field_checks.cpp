@@ -45,6 +45,30 @@ QString nameProblem(const QString& name, int maxLength) {
     return {};
 }
 
+QString profileNameProblem(const QString& name) {
+    static const QRegularExpression allowed(QStringLiteral("^[A-Za-z0-9._-]{1,64}$"));
+    if (name.isEmpty())
+        return tr("Enter a profile name.");
+    if (!allowed.match(name).hasMatch())
+        return tr("Use 1 to 64 letters, digits, dots, dashes or underscores.");
+    return {};
+}
+
+QString profileNameFor(const QString& appDisplayName) {
+    QString name;
+    for (const QChar c : appDisplayName.trimmed()) {
+        const bool plain = c.unicode() < 128 && (c.isLetterOrNumber() || c == QLatin1Char('.') || c == QLatin1Char('_') || c == QLatin1Char('-'));
+        if (plain)
+            name += c;
+        else if (!name.endsWith(QLatin1Char('-')))
+            name += QLatin1Char('-');
+    }
+    while (name.endsWith(QLatin1Char('-')))
+        name.chop(1);
+    name = name.left(64);
+    return name.isEmpty() ? QStringLiteral("default") : name;
+}
+
 QString serviceUrlProblem(const QString& url, bool optional) {
     if (url.trimmed().isEmpty())
         return optional ? QString() : tr("Enter a URL.");

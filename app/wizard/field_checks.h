@@ -12,6 +12,11 @@ QString tenantProblem(const QString& tenant);
 // Konnect personal access tokens start with kpat_, system account tokens with spat_.
 QString konnectTokenProblem(const QString& token);
 QString nameProblem(const QString& name, int maxLength);
+// A profile name names files and keychain entries: 1 to 64 letters, digits, dots, dashes or underscores.
+QString profileNameProblem(const QString& name);
+// The profile name that follows an app's display name until the user picks one: "Kong Konnect
+// DCR" → "Kong-Konnect-DCR".
+QString profileNameFor(const QString& appDisplayName);
 // An https:// URL, or http:// to this machine (the sandbox); empty is acceptable when optional.
 QString serviceUrlProblem(const QString& url, bool optional);
 // "appid, sub" or "appid sub" as a list; what the wizard's list fields accept.

@@ -190,6 +190,8 @@ bool WizardController::openProfile(const QString& path, QStringList* errors) {
     if (m_mode == Mode::Sandbox && sandboxReady())
         loaded->azure.tenant = m_sandboxInfo.value(QStringLiteral("tenant_domain")).toString();
     m_profile = *loaded;
+    // An opened profile has its name: it is kept, whatever the app is renamed to.
+    m_profileNameChosen = true;
     m_resume = false;
     dropSession();
     m_signIn->reset();
@@ -213,7 +215,16 @@ void WizardController::setTenant(const QString& tenant) {
     m_signIn->reset();
 }
 
-void WizardController::setAppDisplayName(const QString& name) { m_profile.azure.appDisplayName = name.trimmed(); }
+void WizardController::setAppDisplayName(const QString& name) {
+    m_profile.azure.appDisplayName = name.trimmed();
+    if (!m_profileNameChosen && !isSandbox())
+        m_profile.name = profileNameFor(m_profile.azure.appDisplayName);
+}
+
+void WizardController::setProfileName(const QString& name) {
+    m_profile.name = name.trimmed();
+    m_profileNameChosen = true;
+}
 void WizardController::setPermissionPreset(Profile::PermissionPreset preset) { m_profile.azure.permissionPreset = preset; }
 void WizardController::setSecretLifetimeMonths(int months) { m_profile.azure.secretLifetimeMonths = months; }
 
@@ -363,6 +374,9 @@ Endpoints WizardController::endpoints() const {
 }
 
 engine::Session& WizardController::session() {
+    // A new profile name means other saved progress (and keychain entries): a new session.
+    if (m_session && m_session->state().filePath() != statePath())
+        dropSession();
     if (m_session) {
         m_session->context().profile = m_profile;
         m_session->allowAdoption(m_allowAdoption);

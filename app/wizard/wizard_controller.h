@@ -71,6 +71,10 @@ public:
     void setCloud(const QString& cloud);
     void setTenant(const QString& tenant);
     void setAppDisplayName(const QString& name);
+    // Names the saved progress and keychain entries. Until set here, it follows the app's name
+    // (in real mode; the sandbox's profiles keep theirs).
+    void setProfileName(const QString& name);
+    bool profileNameChosen() const { return m_profileNameChosen; }
     void setPermissionPreset(Profile::PermissionPreset preset);
     void setSecretLifetimeMonths(int months);
     void setKonnectRegion(const QString& region, const QString& customBaseUrl);
@@ -170,6 +174,7 @@ private:
     bool m_sandboxRequested = false;
     bool m_resume = false;
     bool m_allowAdoption = false;
+    bool m_profileNameChosen = false;
     QString m_graphToken;
     QString m_konnectToken;
     QString m_tenantId;

@@ -13,6 +13,7 @@
 #include <QAbstractItemView>
 #include <QAbstractSpinBox>
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
 #include <QFile>
@@ -383,6 +384,45 @@ TEST_F(WizardTest, CleanUpOnTheSummaryDeletesWhatTheSetupCreated) {
     EXPECT_TRUE(waitUntil([&] { return text("summaryHeadline").startsWith(QStringLiteral("Everything this tool created was deleted")); }, 60000))
         << text("summaryHeadline").toStdString();
     EXPECT_EQ(driver->find<QTreeView>("summaryObjects")->model()->rowCount(), 0);
+}
+
+QString statusOf(const QTreeView* view, const QString& title);
+
+// A DCR provider someone made, named as the profile's: the Review says so and asks, Apply waits for
+// the answer, and clean-up later keeps the provider.
+TEST_F(WizardTest, TheReviewAsksBeforeUsingAnObjectDcrWizardDidNotCreate) {
+    const QByteArray provider = QJsonDocument(QJsonObject{
+        {QStringLiteral("name"), QStringLiteral("azure-dcr-demo")},
+        {QStringLiteral("provider_type"), QStringLiteral("azureAd")},
+        {QStringLiteral("issuer"), QStringLiteral("https://sts.windows.net/") + driver->info.value(QStringLiteral("tenant_id")).toString()},
+        {QStringLiteral("dcr_config"), QJsonObject{{QStringLiteral("initial_client_id"), QStringLiteral("00000000-0000-0000-0000-00000000beef")},
+                                                   {QStringLiteral("initial_client_secret"), QStringLiteral("someone-elses-secret")}}}}).toJson();
+    ASSERT_EQ(driver->konnectRequest("POST", QStringLiteral("/v2/dcr-providers"), provider), 201);
+    ASSERT_TRUE(driver->advanceTo(PageId::Review));
+    auto* adopt = driver->find<QCheckBox>("reviewAdoptCheck");
+    ASSERT_TRUE(waitUntil([&] { return adopt->isVisible(); }, 30000)) << text("reviewStatus").toStdString();
+    EXPECT_TRUE(text("reviewStatus").contains(QStringLiteral("not created by dcr-wizard"))) << text("reviewStatus").toStdString();
+    EXPECT_TRUE(statusOf(driver->find<QTreeView>("planView"), QStringLiteral("Create the DCR provider")).size() > 0);
+    EXPECT_FALSE(driver->pageComplete()) << "Apply is offered before the user answered";
+
+    driver->click(adopt);
+    ASSERT_TRUE(driver->waitComplete()) << text("reviewStatus").toStdString();
+    ASSERT_TRUE(driver->next());
+    ASSERT_TRUE(driver->waitComplete(kApplyTimeoutMs)) << driver->find<QPlainTextEdit>("applyLog")->toPlainText().toStdString();
+    ASSERT_TRUE(driver->advanceTo(PageId::Summary));
+    const QAbstractItemModel* objects = driver->find<QTreeView>("summaryObjects")->model();
+    QString providerOwner;
+    for (int r = 0; r < objects->rowCount(); ++r)
+        if (objects->index(r, 0).data().toString() == QStringLiteral("DCR provider"))
+            providerOwner = objects->index(r, 2).data().toString();
+    EXPECT_TRUE(providerOwner.contains(QStringLiteral("not created by dcr-wizard"))) << providerOwner.toStdString();
+
+    driver->click("summaryCleanupButton");
+    driver->click("summaryCleanupButtonConfirm");
+    EXPECT_TRUE(waitUntil([&] { return text("summaryHeadline").startsWith(QStringLiteral("Everything this tool created was deleted")); }, 60000))
+        << text("summaryHeadline").toStdString();
+    EXPECT_EQ(driver->sandboxState().value(QStringLiteral("konnect")).toObject().value(QStringLiteral("dcr_providers")).toArray().size(), 1)
+        << "clean-up deleted the provider it did not create";
 }
 
 // Each row of a step list by its title: the status column's text.

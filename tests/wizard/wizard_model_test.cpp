@@ -284,6 +284,26 @@ TEST(Report, ListsWhatExistsAndStepsWithoutSecrets) {
     EXPECT_FALSE(md.contains(leaked));
 }
 
+// A profile name names files and keychain entries; until chosen it follows the app's name.
+TEST(ProfileName, FollowsTheAppNameUntilChosenAndIsAlwaysAFileSafeName) {
+    EXPECT_EQ(profileNameFor(QStringLiteral("Kong Konnect DCR")), QStringLiteral("Kong-Konnect-DCR"));
+    EXPECT_EQ(profileNameFor(QStringLiteral("  Contoso / Prod (EU)  ")), QStringLiteral("Contoso-Prod-EU"));
+    EXPECT_EQ(profileNameFor(QStringLiteral("日本語")), QStringLiteral("default"));
+    EXPECT_EQ(profileNameFor(QString(100, QLatin1Char('a'))).size(), 64);
+    for (const QString& app : {QStringLiteral("Kong Konnect DCR"), QStringLiteral("a/b\\c:d"), QStringLiteral("..")})
+        EXPECT_TRUE(profileNameProblem(profileNameFor(app)).isEmpty()) << app.toStdString();
+    EXPECT_FALSE(profileNameProblem(QStringLiteral("a b")).isEmpty());
+    EXPECT_FALSE(profileNameProblem(QStringLiteral("../etc")).isEmpty());
+    EXPECT_FALSE(profileNameProblem(QString()).isEmpty());
+
+    WizardController controller(WizardController::Mode::Real);
+    controller.setAppDisplayName(QStringLiteral("Contoso Kong"));
+    EXPECT_EQ(controller.profile().name, QStringLiteral("Contoso-Kong"));
+    controller.setProfileName(QStringLiteral("contoso-eu"));
+    controller.setAppDisplayName(QStringLiteral("Contoso Kong 2"));
+    EXPECT_EQ(controller.profile().name, QStringLiteral("contoso-eu")) << "a chosen name stays";
+}
+
 TEST(DynamicsFields, RedirectUrisAndTheEnvironmentAreCheckedAsEntraWould) {
     EXPECT_TRUE(dynamicsRedirectUriProblem(QStringLiteral("http://localhost")).isEmpty());
     EXPECT_TRUE(dynamicsRedirectUriProblem(QStringLiteral("http://127.0.0.1:8400/cb")).isEmpty());

@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QRadioButton>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -25,6 +26,8 @@ AzureAppPage::AzureAppPage(WizardController& controller, QWidget* parent)
     : WizardPage(controller, QStringLiteral("azureAppPage"), parent),
       m_name(new QLineEdit),
       m_nameMessage(messageLabel(QStringLiteral("appNameMessage"), tr("App name status"))),
+      m_profileName(new QLineEdit),
+      m_profileNameMessage(messageLabel(QStringLiteral("profileNameMessage"), tr("Profile name status"))),
       m_minimal(new QRadioButton(tr("&Minimal (recommended)"))),
       m_legacy(new QRadioButton(tr("&Legacy, as in Kong's earlier guide"))),
       m_permissions(new QLabel),
@@ -40,6 +43,16 @@ AzureAppPage::AzureAppPage(WizardController& controller, QWidget* parent)
     auto* nameColumn = new QVBoxLayout;
     nameColumn->addWidget(m_name);
     nameColumn->addWidget(m_nameMessage);
+
+    m_profileName->setObjectName(QStringLiteral("profileNameEdit"));
+    m_profileName->setAccessibleName(tr("Profile name"));
+    m_profileName->setToolTip(tr("Names this setup's saved progress and keychain entries, so that two customers' setups never share them. "
+                                 "Letters, digits, dots, dashes and underscores."));
+    auto* profileLabel = new QLabel(tr("P&rofile name:"));
+    profileLabel->setBuddy(m_profileName);
+    auto* profileColumn = new QVBoxLayout;
+    profileColumn->addWidget(m_profileName);
+    profileColumn->addWidget(m_profileNameMessage);
 
     auto* audience = new QLabel(tr("Accounts in this organizational directory only (single tenant)"));
     audience->setObjectName(QStringLiteral("accountTypeLabel"));
@@ -70,6 +83,7 @@ AzureAppPage::AzureAppPage(WizardController& controller, QWidget* parent)
 
     auto* form = new QFormLayout;
     form->addRow(nameLabel, nameColumn);
+    form->addRow(profileLabel, profileColumn);
     form->addRow(tr("Who can sign in:"), audience);
     auto* presetLabel = new QLabel(tr("Permissions:"));
     form->addRow(presetLabel, presets);
@@ -80,6 +94,16 @@ AzureAppPage::AzureAppPage(WizardController& controller, QWidget* parent)
     connect(m_name, &QLineEdit::textChanged, this, [this](const QString& text) {
         this->controller().setAppDisplayName(text);
         this->controller().appLookup().setName(text);
+        // Until the user names the profile, it follows the app's name.
+        if (!this->controller().profileNameChosen()) {
+            const QSignalBlocker quiet(m_profileName);
+            m_profileName->setText(this->controller().profile().name);
+        }
+        refreshProfileName();
+    });
+    connect(m_profileName, &QLineEdit::textEdited, this, [this](const QString& text) {
+        this->controller().setProfileName(text);
+        refreshProfileName();
     });
     connect(&controller.appLookup(), &AppLookup::stateChanged, this, &AzureAppPage::refreshName);
     connect(m_minimal, &QRadioButton::toggled, this, [this](bool minimal) {
@@ -93,6 +117,7 @@ void AzureAppPage::initializePage() {
     // A copy: filling in the fields writes each answer back to the controller as it goes.
     const Profile profile = controller().profile();
     m_name->setText(profile.azure.appDisplayName);
+    m_profileName->setText(controller().profile().name);
     // Same text, no signal: ask again, since the tenant or the sign-in may have changed.
     controller().appLookup().setName(m_name->text());
     (profile.azure.permissionPreset == Profile::PermissionPreset::Legacy ? m_legacy : m_minimal)->setChecked(true);
@@ -103,8 +128,8 @@ void AzureAppPage::initializePage() {
 
 bool AzureAppPage::isComplete() const {
     const AppLookup::State state = controller().appLookup().state();
-    return wizard::nameProblem(m_name->text(), kMaxNameLength).isEmpty() && state != AppLookup::State::Checking &&
-           state != AppLookup::State::Ambiguous;
+    return wizard::nameProblem(m_name->text(), kMaxNameLength).isEmpty() && wizard::profileNameProblem(m_profileName->text()).isEmpty() &&
+           state != AppLookup::State::Checking && state != AppLookup::State::Ambiguous;
 }
 
 bool AzureAppPage::validatePage() {
@@ -130,9 +155,10 @@ void AzureAppPage::refreshName() {
             break;
         case AppLookup::State::WillAdopt:
             setMessage(m_nameMessage,
-                       tr("An app with this name exists (client ID %1): the setup uses it and adds only what is missing.")
+                       tr("An app with this name exists (client ID %1). If dcr-wizard did not create it, the Review asks before "
+                          "the setup uses it; or choose another name.")
                            .arg(lookup.existingAppId()),
-                       Tone::Good);
+                       Tone::Neutral);
             break;
         case AppLookup::State::Ambiguous:
             setMessage(m_nameMessage, tr("%1 apps have this name: choose a name no other app registration uses.").arg(lookup.count()));
@@ -142,6 +168,11 @@ void AzureAppPage::refreshName() {
             break;
         }
     }
+    emit completeChanged();
+}
+
+void AzureAppPage::refreshProfileName() {
+    setMessage(m_profileNameMessage, wizard::profileNameProblem(m_profileName->text()));
     emit completeChanged();
 }
 

@@ -10,7 +10,8 @@ class QSpinBox;
 namespace dcr::ui {
 
 // The app registration: its name (with whether it exists already), who may sign in, the
-// permission preset with each permission explained, and the client secret's lifetime.
+// permission preset with each permission explained, and the client secret's lifetime; and the
+// name of the profile, which keeps this setup's progress and keychain entries apart from others'.
 class AzureAppPage : public WizardPage {
     Q_OBJECT
 public:
@@ -24,8 +25,12 @@ private:
     void refreshName();
     void refreshPermissions();
 
+    void refreshProfileName();
+
     QLineEdit* m_name;
     QLabel* m_nameMessage;
+    QLineEdit* m_profileName;
+    QLabel* m_profileNameMessage;
     QRadioButton* m_minimal;
     QRadioButton* m_legacy;
     QLabel* m_permissions;
