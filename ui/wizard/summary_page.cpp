@@ -57,8 +57,11 @@ SummaryPage::SummaryPage(WizardController& controller, QWidget* parent)
     m_objects->setHeaderLabels({tr("What"), tr("Details"), tr("Made by")});
     m_objects->setRootIsDecorated(false);
     m_objects->setWordWrap(true);
+    // The ids get the room; who made each object is a short phrase.
     m_objects->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    m_objects->header()->setStretchLastSection(true);
+    m_objects->header()->setSectionResizeMode(1, QHeaderView::Stretch);
+    m_objects->header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+    m_objects->header()->setStretchLastSection(false);
     for (QLabel* label : {m_links, m_consentLink}) {
         label->setOpenExternalLinks(true);
         label->setTextInteractionFlags(Qt::TextBrowserInteraction);
