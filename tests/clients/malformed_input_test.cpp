@@ -358,8 +358,12 @@ TEST_F(ProfileFileTest, NotJsonTruncatedNestedOrHugeFilesAreUserErrorsThatSayWhy
     const QByteArray good = sample.readAll();
     QJsonObject hugeName = QJsonDocument::fromJson(good).object();
     QJsonObject azure = hugeName.value(QStringLiteral("azure")).toObject();
-    azure.insert(QStringLiteral("app_display_name"), QString(8 * 1024 * 1024, QLatin1Char('x')));
+    // Long, but within the cap on a profile file's size: the field rule says what is wrong.
+    azure.insert(QStringLiteral("app_display_name"), QString(512 * 1024, QLatin1Char('x')));
     hugeName.insert(QStringLiteral("azure"), azure);
+    QJsonObject hugeFile = hugeName;
+    azure.insert(QStringLiteral("app_display_name"), QString(8 * 1024 * 1024, QLatin1Char('x')));
+    hugeFile.insert(QStringLiteral("azure"), azure);
     struct Case {
         const char* name;
         QByteArray content;
@@ -373,6 +377,7 @@ TEST_F(ProfileFileTest, NotJsonTruncatedNestedOrHugeFilesAreUserErrorsThatSayWhy
         {"binary", QByteArray("\x00\xff\xfe{\x01", 5), "is not a JSON object"},
         {"nested too deep", QByteArray(100000, '[') + QByteArray(100000, ']'), "is not a JSON object"},
         {"a huge value", QJsonDocument(hugeName).toJson(), "\"azure.app_display_name\" must have 1 to 120 characters"},
+        {"a huge file", QJsonDocument(hugeFile).toJson(), "is larger than 1024 KiB"},
         {"an empty object", "{}", "\"schema_version\" is missing"},
     };
     for (const Case& c : cases) {
