@@ -192,6 +192,8 @@ bool WizardController::openProfile(const QString& path, QStringList* errors) {
     m_profile = *loaded;
     // An opened profile has its name: it is kept, whatever the app is renamed to.
     m_profileNameChosen = true;
+    m_customHostsFromProfile = (m_profile.azure.cloud == QLatin1String("custom") || m_profile.konnect.region == QLatin1String("custom"));
+    m_customHostsAllowed = false;
     m_resume = false;
     dropSession();
     m_signIn->reset();
@@ -316,6 +318,15 @@ QString WizardController::resumeDescription() const {
         last = std::max(last, record.updatedAt);
     }
     return tr("A setup of '%1' was interrupted with %n step(s) done (last change %2).", nullptr, done).arg(m_profile.name, last);
+}
+
+QStringList WizardController::customHosts() const {
+    const Endpoints e = Endpoints::forProfile(m_profile);
+    QStringList hosts;
+    for (const QUrl& url : {e.login, e.graph, e.konnect})
+        if (!url.host().isEmpty() && !hosts.contains(url.host()))
+            hosts << url.host();
+    return hosts;
 }
 
 void WizardController::setAllowAdoption(bool allow) {

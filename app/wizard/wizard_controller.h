@@ -109,6 +109,11 @@ public:
     // The user allowed the setup to use (and change where the Review says so) objects that exist
     // but were not created by dcr-wizard. Not part of the profile: a profile sent to someone else
     // never carries this consent with it.
+    // An opened profile that names its own hosts (a custom cloud or Konnect region) sends nothing
+    // there until the user allows it; hosts the user typed in are theirs to choose.
+    bool customHostsNeedConsent() const { return !isSandbox() && m_customHostsFromProfile && !m_customHostsAllowed; }
+    QStringList customHosts() const;
+    void allowCustomHosts(bool allow) { m_customHostsAllowed = allow; }
     bool allowAdoption() const { return m_allowAdoption; }
     void setAllowAdoption(bool allow);
 
@@ -175,6 +180,8 @@ private:
     bool m_resume = false;
     bool m_allowAdoption = false;
     bool m_profileNameChosen = false;
+    bool m_customHostsFromProfile = false;
+    bool m_customHostsAllowed = false;
     QString m_graphToken;
     QString m_konnectToken;
     QString m_tenantId;

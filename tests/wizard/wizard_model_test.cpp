@@ -16,6 +16,10 @@
 
 #include <gtest/gtest.h>
 
+#include <QFile>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+
 namespace {
 
 using namespace dcr;
@@ -302,6 +306,39 @@ TEST(ProfileName, FollowsTheAppNameUntilChosenAndIsAlwaysAFileSafeName) {
     controller.setProfileName(QStringLiteral("contoso-eu"));
     controller.setAppDisplayName(QStringLiteral("Contoso Kong 2"));
     EXPECT_EQ(controller.profile().name, QStringLiteral("contoso-eu")) << "a chosen name stays";
+}
+
+// A profile received from elsewhere that names its own hosts gets no sign-in or token until the
+// user allows those hosts; a profile of Microsoft's and Kong's services needs no question.
+TEST(CustomHosts, AnOpenedProfileWithItsOwnHostsAsksFirst) {
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    const auto write = [&](const QString& name, const QJsonObject& json) {
+        QFile f(dir.filePath(name));
+        EXPECT_TRUE(f.open(QIODevice::WriteOnly));
+        f.write(QJsonDocument(json).toJson());
+        return f.fileName();
+    };
+    const QString custom = write(QStringLiteral("custom.json"),
+        QJsonObject{{QStringLiteral("schema_version"), 1},
+                    {QStringLiteral("name"), QStringLiteral("ticket-123")},
+                    {QStringLiteral("azure"), QJsonObject{{QStringLiteral("tenant"), QStringLiteral("contoso.onmicrosoft.com")}}},
+                    {QStringLiteral("konnect"), QJsonObject{{QStringLiteral("region"), QStringLiteral("custom")},
+                                                            {QStringLiteral("base_url"), QStringLiteral("https://konnect.attacker.example")}}}});
+    const QString plain = write(QStringLiteral("plain.json"),
+        QJsonObject{{QStringLiteral("schema_version"), 1},
+                    {QStringLiteral("azure"), QJsonObject{{QStringLiteral("tenant"), QStringLiteral("contoso.onmicrosoft.com")}}}});
+    WizardController controller(WizardController::Mode::Real);
+    QStringList errors;
+    ASSERT_TRUE(controller.openProfile(custom, &errors)) << errors.join(QLatin1Char(' ')).toStdString();
+    EXPECT_TRUE(controller.customHostsNeedConsent());
+    EXPECT_TRUE(controller.customHosts().contains(QStringLiteral("konnect.attacker.example")));
+    controller.allowCustomHosts(true);
+    EXPECT_FALSE(controller.customHostsNeedConsent());
+    ASSERT_TRUE(controller.openProfile(custom, &errors));
+    EXPECT_TRUE(controller.customHostsNeedConsent()) << "each opened profile is asked about anew";
+    ASSERT_TRUE(controller.openProfile(plain, &errors));
+    EXPECT_FALSE(controller.customHostsNeedConsent());
 }
 
 TEST(DynamicsFields, RedirectUrisAndTheEnvironmentAreCheckedAsEntraWould) {

@@ -7,6 +7,7 @@
 #include <QFileDialog>
 #include <QLabel>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QRadioButton>
 #include <QVBoxLayout>
 
@@ -23,6 +24,7 @@ WelcomePage::WelcomePage(WizardController& controller, QWidget* parent)
       m_sandboxStatus(messageLabel(QStringLiteral("sandboxStatus"), tr("Sandbox status"))),
       m_open(new QPushButton(tr("&Open a profile…"))),
       m_profileStatus(messageLabel(QStringLiteral("profileStatus"), tr("Opened profile"))),
+      m_allowHosts(new QCheckBox),
       m_resume(new QCheckBox) {
     setTitle(tr("Welcome"));
     setSubTitle(tr("This wizard registers an application in Microsoft Entra ID, grants it the permissions "
@@ -67,6 +69,7 @@ WelcomePage::WelcomePage(WizardController& controller, QWidget* parent)
     body()->addSpacing(12);
     body()->addWidget(m_open, 0, Qt::AlignLeft);
     body()->addWidget(m_profileStatus);
+    body()->addWidget(m_allowHosts);
     body()->addStretch();
 
     connect(m_sandbox, &QRadioButton::toggled, this, [this](bool sandbox) {
@@ -78,6 +81,14 @@ WelcomePage::WelcomePage(WizardController& controller, QWidget* parent)
     });
     connect(m_resume, &QCheckBox::toggled, this, [this](bool resume) { this->controller().setResume(resume); });
     connect(m_open, &QPushButton::clicked, this, &WelcomePage::openProfile);
+    // A profile from elsewhere that names its own hosts: nothing is sent there until the user says so.
+    m_allowHosts->setObjectName(QStringLiteral("allowCustomHostsCheck"));
+    m_allowHosts->setAccessibleName(tr("Send the sign-in and tokens to the profile's own hosts"));
+    m_allowHosts->setVisible(false);
+    connect(m_allowHosts, &QCheckBox::toggled, this, [this](bool allow) {
+        this->controller().allowCustomHosts(allow);
+        emit completeChanged();
+    });
     connect(&controller, &WizardController::sandboxChanged, this, &WelcomePage::refresh);
     connect(&controller, &WizardController::profileChanged, this, &WelcomePage::refresh);
     (controller.isSandbox() ? m_sandbox : m_real)->setChecked(true);
@@ -116,9 +127,20 @@ void WelcomePage::openProfile() {
                        Tone::Good);
         else
             setMessage(m_profileStatus, tr("This profile cannot be used:\n• %1").arg(errors.join(QStringLiteral("\n• "))));
+        const bool ask = controller().customHostsNeedConsent();
+        m_allowHosts->setText(tr("&Send my sign-in and Konnect token to the hosts this profile names instead of Microsoft's and Kong's: %1")
+                                  .arg(controller().customHosts().join(QStringLiteral(", "))));
+        {
+            const QSignalBlocker quiet(m_allowHosts);
+            m_allowHosts->setChecked(false);
+        }
+        m_allowHosts->setVisible(ask);
+        emit completeChanged();
     });
     dialog->open();
 }
+
+bool WelcomePage::isComplete() const { return !controller().customHostsNeedConsent(); }
 
 bool WelcomePage::validatePage() {
     controller().rememberAnswers();

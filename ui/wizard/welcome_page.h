@@ -19,6 +19,7 @@ public:
 
     void initializePage() override;
     bool validatePage() override;
+    bool isComplete() const override;
 
 private:
     void openProfile();
@@ -31,6 +32,7 @@ private:
     QLabel* m_sandboxStatus;
     QPushButton* m_open;
     QLabel* m_profileStatus;
+    QCheckBox* m_allowHosts;
     QCheckBox* m_resume;
 };
 
