@@ -166,14 +166,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The sign-in answer did not belong to this sign-in.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Start the sign-in again from dcr-wizard.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Microsoft Entra ID answered without a usable access token.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -211,6 +203,46 @@
     </message>
     <message>
         <source>Sign in again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>dcr-wizard waits here only for the sign-in&apos;s answer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Already signed in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>dcr-wizard already has the answer to this sign-in. You can close this window.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not this sign-in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This answer does not belong to the sign-in dcr-wizard is waiting for (its state does not match), so dcr-wizard ignored it and is still waiting. Finish the sign-in in the window dcr-wizard opened, or start it again from dcr-wizard.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-in not completed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microsoft Entra ID answered: %1 Return to dcr-wizard for what to do.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signed in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You can close this window and return to dcr-wizard.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -826,15 +858,31 @@
         <source>The token&apos;s appid is &apos;%1&apos;, not the app&apos;s client ID %2.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The tenant&apos;s signing key list (jwks_uri) holds no keys.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Try again in a moment; if it stays empty, check the sign-in address of the cloud in the profile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The token&apos;s start time (nbf) is not a number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The token is not valid yet: its start time (nbf) is %1 minutes ahead of this computer&apos;s clock.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The token is for &apos;%1&apos; (aud), not for %2, which it was asked for.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>dcr::Unattended</name>
     <message>
         <source>Test sign-in: sign in as a test user of the app. %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Remove the file or run with --cleanup.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -907,6 +955,30 @@
     </message>
     <message>
         <source>No keychain is available and the output is not a terminal, so the client secret is not shown; Konnect&apos;s DCR provider has it. Create a new one in the Azure portal if you need it elsewhere.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile names its own hosts instead of Microsoft&apos;s and Kong&apos;s: sign-in %1, Microsoft Graph %2, Konnect %3. Nothing was sent to them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>If you trust these hosts with your sign-in and Konnect token, run again with --allow-custom-endpoints; otherwise use a profile with a named cloud and region.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give this profile&apos;s own --state-file, or remove the file if it is of no use any more.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clean-up of &apos;%1&apos; (%2):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  Nothing recorded; objects carrying this setup&apos;s tag (from a run cut short) are looked for and deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  The keychain copy of each client secret it deletes goes with it.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1008,10 +1080,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Deleted the app registration (Entra ID keeps it 30 days in deleted items).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Would create the app&apos;s service principal.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1049,10 +1117,6 @@
     </message>
     <message>
         <source>Granted admin consent for Dynamics CRM user_impersonation for all users.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Revoked the admin consent for Dynamics CRM.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1306,10 +1370,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Removed the client secret from the keychain.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Connected to the Konnect organization &apos;%1&apos;.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1339,10 +1399,6 @@
     </message>
     <message>
         <source>Created the DCR provider &apos;%1&apos; (issuer %2).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Deleted the DCR provider.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1382,10 +1438,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Deleted the auth strategy.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&apos;%1&apos; is already published on &apos;%2&apos; with this strategy.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1419,10 +1471,6 @@
     </message>
     <message>
         <source>Name the portal to publish on in the profile (publish.portal_name).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Removed the API&apos;s publication.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1593,6 +1641,326 @@
         <source>Found the auth strategy &apos;%1&apos; that this setup created before it was interrupted.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Nothing of this setup&apos;s was left here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The saved progress belongs to the tenant %1, but you are signed in to %2 (%3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use the saved progress of this tenant (another --state-file), or sign in to the tenant it belongs to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>exists, not created by dcr-wizard: will be used</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>exists, not created by dcr-wizard: will be left alone, and the run stops here unless you allow using it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The app registration &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Found the service principal that this setup created before it was interrupted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The service principal was already gone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The service principal &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it no longer carries this setup&apos;s tag.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The permission grant was already gone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revoked the admin consent for %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The app registration &apos;%1&apos; was already gone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleted the app registration &apos;%1&apos; (Entra ID keeps it 30 days in deleted items).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>use it as it is</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>correct it: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The app &apos;%1&apos; %2: it is already as asked (client ID %3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The app &apos;%1&apos; %2, and would be corrected: %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dynamics CRM user_impersonation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>add a client secret to it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>add the missing Microsoft Graph permissions and a client secret to it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The app &apos;%1&apos; %2, as it is: it has the right permissions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The app &apos;%1&apos; %2: the missing Microsoft Graph permissions would be added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Added the missing Microsoft Graph permissions to &apos;%1&apos;, which dcr-wizard did not create (as allowed).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microsoft Graph app role %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microsoft Graph %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The client secret %1 was already gone; removed its copy from the keychain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The client secret &apos;%1&apos; of the app &apos;%2&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>its name no longer carries this setup&apos;s tag.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removed the client secret this setup added to &apos;%1&apos;, and its copy in the keychain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The saved progress belongs to the Konnect organization %1, but the token is for &apos;%2&apos; (%3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use the saved progress of this organization (another --state-file), or a token of the organization it belongs to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The DCR provider &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>give it this app&apos;s client ID and secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The DCR provider &apos;%1&apos; %2: it already uses this app.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The DCR provider &apos;%1&apos; %2: it would get this app&apos;s credentials.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The DCR provider &apos;%1&apos; was already gone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it no longer carries this setup&apos;s label.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleted the DCR provider &apos;%1&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The auth strategy &apos;%1&apos; %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The auth strategy &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>publish the API with it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The auth strategy &apos;%1&apos; was already gone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleted the auth strategy &apos;%1&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; on &apos;%2&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>with the auth strategy %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>without an auth strategy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is already published %2, not by dcr-wizard: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it would be switched to this setup&apos;s strategy, which cuts off the developer applications registered through the one there now; clean-up puts it back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it will be left alone, and the run stops here unless you allow switching it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is already published %2, and not by dcr-wizard; switching it to this setup&apos;s strategy would cut off every developer application registered through it, so it was left as it is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Publish another API or on another portal (publish.api_name, publish.portal_name), or allow the switch with --adopt (or &quot;adopt&quot;: true in the profile): clean-up then puts the current publication back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Switched the publication of &apos;%1&apos; on &apos;%2&apos; to this setup&apos;s auth strategy (clean-up puts the previous one back).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The publication of %1 was already gone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The publication of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it no longer uses this setup&apos;s auth strategy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removed the publication of %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put the publication of %1 back as it was before this setup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A developer application of the DCR round trip is left, but this run has no developer account of the portal to delete it with.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete the applications named &apos;dcr-wizard check …&apos; in the Dev Portal, then run the clean-up again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleted the developer application &apos;%1&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The app role assignment was already gone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, tenant %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, organization %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2) already exists and was not created by dcr-wizard; it was left as it is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To use it anyway (dcr-wizard would %1, and clean-up would never delete it), allow using existing objects: --adopt, or &quot;adopt&quot;: true in the profile. Otherwise choose another name in the profile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2) was not deleted: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It may have been replaced by an object someone else made. Check it in the portal; if it really is the one this setup made, delete it there, then run the clean-up again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the app registration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the client secret (password credential)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the service principal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the app role assignment (admin consent)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the delegated permission grant (admin consent)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the DCR provider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the auth strategy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the API&apos;s publication</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the developer application</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put back as it was before this setup: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete: %1, created by this setup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep: %1; it existed before this setup, which only used it</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>dcr::engine::RunState</name>
@@ -1616,6 +1984,21 @@
         <source>Cannot remove %1.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Progress is not saved to %1: it is a symbolic link, and the file would be written wherever it points. Give --state-file a plain file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>dcr::engine::RunState::Target</name>
+    <message>
+        <source>the sandbox</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the tenant %1 on %2 and Konnect on %3</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>dcr::engine::Runner</name>
@@ -1629,6 +2012,13 @@
     </message>
     <message>
         <source>Free some disk space or fix the folder&apos;s permissions, then retry; nothing created so far is lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>dcr::engine::Session</name>
+    <message>
+        <source>The saved progress in %1 belongs to %2, not to %3; it is left as it is.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1830,10 +2220,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>An app with this name exists (client ID %1): the setup uses it and adds only what is missing.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>%1 apps have this name: choose a name no other app registration uses.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1847,6 +2233,26 @@
     </message>
     <message>
         <source>delegated permission</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Profile name status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Profile name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Names this setup&apos;s saved progress and keychain entries, so that two customers&apos; setups never share them. Letters, digits, dots, dashes and underscores.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>P&amp;rofile name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An app with this name exists (client ID %1). If dcr-wizard did not create it, the Review asks before the setup uses it; or choose another name.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2537,6 +2943,18 @@
 %3</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&amp;Use the existing objects marked &apos;not created by dcr-wizard&apos; (clean-up never deletes them)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use existing objects not created by dcr-wizard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Some objects already exist and were not created by dcr-wizard. The setup will not touch them: allow it to use them below, or go back and choose other names.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>dcr::ui::SecretOnceBox</name>
@@ -2783,6 +3201,10 @@
         <source>Open &lt;a href=&quot;%1&quot;&gt;%1&lt;/a&gt; on any device and enter this code:</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>If no browser window opened, open this address in one:</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>dcr::ui::SummaryPage</name>
@@ -2892,6 +3314,10 @@
     </message>
     <message>
         <source>Done: the app is registered for Dynamics 365 and passed every check. Paste its client ID and redirect URI into your client application.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Made by</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3078,6 +3504,14 @@ What to do: %3</source>
         <source>Choose what to set up:</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Send the sign-in and tokens to the profile&apos;s own hosts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Send my sign-in and Konnect token to the hosts this profile names instead of Microsoft&apos;s and Kong&apos;s: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>dcr::ui::WizardPage</name>
@@ -3261,10 +3695,6 @@ What to do: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>| What | Details |</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>## Steps</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3278,6 +3708,30 @@ What to do: %3</source>
     </message>
     <message>
         <source>Enter the environment&apos;s address, such as https://contoso.crm.dynamics.com, or leave it empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter a profile name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use 1 to 64 letters, digits, dots, dashes or underscores.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>created by this setup; clean-up deletes it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>existed, not created by dcr-wizard; clean-up keeps it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>switched to this setup&apos;s strategy; clean-up puts the previous publication back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>| What | Details | Made by |</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3396,6 +3850,10 @@ What to do: %3</source>
     </message>
     <message>
         <source>Sign-in failed: %1 %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in again. If no browser opened, copy the sign-in address into one, or use the device code sign-in.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3546,10 +4004,6 @@ What to do: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Delete what this tool created for the profile.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Continue an interrupted run from its saved progress.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3575,6 +4029,18 @@ What to do: %3</source>
     </message>
     <message>
         <source>the answer is not a sandbox&apos;s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete what this tool created for the profile (with --dry-run: only show what would be deleted and what kept).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use objects that exist but were not created by dcr-wizard (an app, a DCR provider, an auth strategy, a publication with another strategy); clean-up never deletes them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send the sign-in and the tokens to the custom hosts a profile names (azure.cloud or konnect.region &quot;custom&quot;).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

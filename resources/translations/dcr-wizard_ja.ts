@@ -206,14 +206,6 @@
         <translation>代わりにデバイス コードでのサインインを使用してください。</translation>
     </message>
     <message>
-        <source>The sign-in answer did not belong to this sign-in.</source>
-        <translation>サインインの応答が、このサインインのものではありませんでした。</translation>
-    </message>
-    <message>
-        <source>Start the sign-in again from dcr-wizard.</source>
-        <translation>dcr-wizard からもう一度サインインを開始してください。</translation>
-    </message>
-    <message>
         <source>Microsoft Entra ID answered without a usable access token.</source>
         <translation>Microsoft Entra ID の応答に、使用できるアクセス トークンが含まれていませんでした。</translation>
     </message>
@@ -844,7 +836,7 @@
     </message>
     <message>
         <source>The token is for &apos;%1&apos; (aud), not for %2, which it was asked for.</source>
-        <translation>トークンの対象 (aud) は '%1' で、要求した %2 ではありません。</translation>
+        <translation>トークンの対象 (aud) は &apos;%1&apos; で、要求した %2 ではありません。</translation>
     </message>
     <message>
         <source>The token endpoint answered without an access token.</source>
@@ -892,10 +884,6 @@
     <message>
         <source>Test sign-in: sign in as a test user of the app. %1</source>
         <translation>テスト サインイン: アプリのテスト ユーザーとしてサインインしてください。%1</translation>
-    </message>
-    <message>
-        <source>Remove the file or run with --cleanup.</source>
-        <translation>ファイルを削除するか、--cleanup を付けて実行してください。</translation>
     </message>
     <message>
         <source>Nothing to clean up: no saved progress for the profile &apos;%1&apos; (%2).</source>
@@ -968,6 +956,30 @@
     <message>
         <source>No keychain is available and the output is not a terminal, so the client secret is not shown; Konnect&apos;s DCR provider has it. Create a new one in the Azure portal if you need it elsewhere.</source>
         <translation>利用できるキーチェーンがなく、出力先が端末ではないため、クライアント シークレットは表示しません。シークレットは Konnect の DCR プロバイダーが保持しています。ほかで必要な場合は、Azure portal で新しいシークレットを作成してください。</translation>
+    </message>
+    <message>
+        <source>The profile names its own hosts instead of Microsoft&apos;s and Kong&apos;s: sign-in %1, Microsoft Graph %2, Konnect %3. Nothing was sent to them.</source>
+        <translation>プロファイルでは、Microsoft と Kong のホストではなく独自のホストが指定されています: サインイン %1、Microsoft Graph %2、Konnect %3。これらのホストには何も送信していません。</translation>
+    </message>
+    <message>
+        <source>If you trust these hosts with your sign-in and Konnect token, run again with --allow-custom-endpoints; otherwise use a profile with a named cloud and region.</source>
+        <translation>これらのホストにサインインと Konnect トークンを渡してもよい場合は、--allow-custom-endpoints を付けて再実行してください。そうでなければ、名前付きのクラウドとリージョンを指定したプロファイルを使用してください。</translation>
+    </message>
+    <message>
+        <source>Give this profile&apos;s own --state-file, or remove the file if it is of no use any more.</source>
+        <translation>このプロファイル専用の --state-file を指定するか、不要になったファイルであれば削除してください。</translation>
+    </message>
+    <message>
+        <source>Clean-up of &apos;%1&apos; (%2):</source>
+        <translation>&apos;%1&apos; のクリーンアップ (%2):</translation>
+    </message>
+    <message>
+        <source>  Nothing recorded; objects carrying this setup&apos;s tag (from a run cut short) are looked for and deleted.</source>
+        <translation>  記録はありません。このセットアップのタグが付いたオブジェクト (途中で中断された実行によるもの) を探して削除します。</translation>
+    </message>
+    <message>
+        <source>  The keychain copy of each client secret it deletes goes with it.</source>
+        <translation>  削除する各クライアント シークレットは、キーチェーン内のコピーも一緒に削除します。</translation>
     </message>
 </context>
 <context>
@@ -1068,10 +1080,6 @@
         <translation>アプリ &apos;%1&apos; を修正しました: %2。</translation>
     </message>
     <message>
-        <source>Deleted the app registration (Entra ID keeps it 30 days in deleted items).</source>
-        <translation>アプリの登録を削除しました (Entra ID は削除済みアイテムとして 30 日間保持します)。</translation>
-    </message>
-    <message>
         <source>Would create the app&apos;s service principal.</source>
         <translation>アプリのサービス プリンシパルを作成します。</translation>
     </message>
@@ -1110,10 +1118,6 @@
     <message>
         <source>Granted admin consent for Dynamics CRM user_impersonation for all users.</source>
         <translation>Dynamics CRM の user_impersonation に対する管理者の同意を、すべてのユーザーについて付与しました。</translation>
-    </message>
-    <message>
-        <source>Revoked the admin consent for Dynamics CRM.</source>
-        <translation>Dynamics CRM に対する管理者の同意を取り消しました。</translation>
     </message>
     <message>
         <source>The app registration is not as asked: %1.</source>
@@ -1364,10 +1368,6 @@
         <translation>キーチェーンのロックを解除してから再試行してください。</translation>
     </message>
     <message>
-        <source>Removed the client secret from the keychain.</source>
-        <translation>クライアント シークレットをキーチェーンから削除しました。</translation>
-    </message>
-    <message>
         <source>Connected to the Konnect organization &apos;%1&apos;.</source>
         <translation>Konnect の組織 &apos;%1&apos; に接続しました。</translation>
     </message>
@@ -1398,10 +1398,6 @@
     <message>
         <source>Created the DCR provider &apos;%1&apos; (issuer %2).</source>
         <translation>DCR プロバイダー &apos;%1&apos; を作成しました (発行者 %2)。</translation>
-    </message>
-    <message>
-        <source>Deleted the DCR provider.</source>
-        <translation>DCR プロバイダーを削除しました。</translation>
     </message>
     <message>
         <source>Konnect checked the initial client credentials against Entra ID.</source>
@@ -1440,10 +1436,6 @@
         <translation>認証戦略 &apos;%1&apos; を作成しました。</translation>
     </message>
     <message>
-        <source>Deleted the auth strategy.</source>
-        <translation>認証戦略を削除しました。</translation>
-    </message>
-    <message>
         <source>&apos;%1&apos; is already published on &apos;%2&apos; with this strategy.</source>
         <translation>&apos;%1&apos; は既にこの戦略で &apos;%2&apos; に公開されています。</translation>
     </message>
@@ -1478,10 +1470,6 @@
     <message>
         <source>Name the portal to publish on in the profile (publish.portal_name).</source>
         <translation>公開先のポータルをプロファイルで指定してください (publish.portal_name)。</translation>
-    </message>
-    <message>
-        <source>Removed the API&apos;s publication.</source>
-        <translation>API の公開を取り消しました。</translation>
     </message>
     <message>
         <source>Kong&apos;s Azure DCR accepts v1 tokens only: leave the app&apos;s requestedAccessTokenVersion empty (or 1) in its manifest.</source>
@@ -1651,6 +1639,326 @@
         <source>Found the auth strategy &apos;%1&apos; that this setup created before it was interrupted.</source>
         <translation>中断される前にこのセットアップが作成した認証戦略 &apos;%1&apos; が見つかりました。</translation>
     </message>
+    <message>
+        <source>Nothing of this setup&apos;s was left here.</source>
+        <translation>このセットアップのものは、ここには何も残っていませんでした。</translation>
+    </message>
+    <message>
+        <source>The saved progress belongs to the tenant %1, but you are signed in to %2 (%3).</source>
+        <translation>保存された進行状況はテナント %1 のものですが、サインインしているのは %2 (%3) です。</translation>
+    </message>
+    <message>
+        <source>Use the saved progress of this tenant (another --state-file), or sign in to the tenant it belongs to.</source>
+        <translation>このテナントの保存された進行状況を使用するか (別の --state-file)、進行状況が属するテナントにサインインしてください。</translation>
+    </message>
+    <message>
+        <source>exists, not created by dcr-wizard: will be used</source>
+        <translation>存在しますが、dcr-wizard が作成したものではありません: 使用します</translation>
+    </message>
+    <message>
+        <source>exists, not created by dcr-wizard: will be left alone, and the run stops here unless you allow using it</source>
+        <translation>存在しますが、dcr-wizard が作成したものではありません: 変更せず、使用を許可しない限り実行はここで停止します</translation>
+    </message>
+    <message>
+        <source>The app registration &apos;%1&apos;</source>
+        <translation>アプリの登録 &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>Found the service principal that this setup created before it was interrupted.</source>
+        <translation>中断される前にこのセットアップが作成したサービス プリンシパルが見つかりました。</translation>
+    </message>
+    <message>
+        <source>The service principal was already gone.</source>
+        <translation>サービス プリンシパルは既に削除されていました。</translation>
+    </message>
+    <message>
+        <source>The service principal &apos;%1&apos;</source>
+        <translation>サービス プリンシパル &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>it no longer carries this setup&apos;s tag.</source>
+        <translation>このセットアップのタグがもう付いていません。</translation>
+    </message>
+    <message>
+        <source>The permission grant was already gone.</source>
+        <translation>アクセス許可の付与は既に削除されていました。</translation>
+    </message>
+    <message>
+        <source>Revoked the admin consent for %1.</source>
+        <translation>%1 に対する管理者の同意を取り消しました。</translation>
+    </message>
+    <message>
+        <source>The app registration &apos;%1&apos; was already gone.</source>
+        <translation>アプリの登録 &apos;%1&apos; は既に削除されていました。</translation>
+    </message>
+    <message>
+        <source>Deleted the app registration &apos;%1&apos; (Entra ID keeps it 30 days in deleted items).</source>
+        <translation>アプリの登録 &apos;%1&apos; を削除しました (Entra ID の削除済みアイテムに 30 日間保持されます)。</translation>
+    </message>
+    <message>
+        <source>use it as it is</source>
+        <translation>そのまま使用</translation>
+    </message>
+    <message>
+        <source>correct it: %1</source>
+        <translation>修正: %1</translation>
+    </message>
+    <message>
+        <source>The app &apos;%1&apos; %2: it is already as asked (client ID %3).</source>
+        <translation>アプリ &apos;%1&apos; は%2。既に指定どおりです (クライアント ID %3)。</translation>
+    </message>
+    <message>
+        <source>The app &apos;%1&apos; %2, and would be corrected: %3.</source>
+        <translation>アプリ &apos;%1&apos; は%2。次の点を修正します: %3。</translation>
+    </message>
+    <message>
+        <source>Dynamics CRM user_impersonation</source>
+        <translation>Dynamics CRM の user_impersonation</translation>
+    </message>
+    <message>
+        <source>add a client secret to it</source>
+        <translation>クライアント シークレットを追加</translation>
+    </message>
+    <message>
+        <source>add the missing Microsoft Graph permissions and a client secret to it</source>
+        <translation>不足している Microsoft Graph のアクセス許可とクライアント シークレットを追加</translation>
+    </message>
+    <message>
+        <source>The app &apos;%1&apos; %2, as it is: it has the right permissions.</source>
+        <translation>アプリ &apos;%1&apos; は%2。必要なアクセス許可があるため、そのまま使用します。</translation>
+    </message>
+    <message>
+        <source>The app &apos;%1&apos; %2: the missing Microsoft Graph permissions would be added.</source>
+        <translation>アプリ &apos;%1&apos; は%2。不足している Microsoft Graph のアクセス許可を追加します。</translation>
+    </message>
+    <message>
+        <source>Added the missing Microsoft Graph permissions to &apos;%1&apos;, which dcr-wizard did not create (as allowed).</source>
+        <translation>dcr-wizard が作成したものではない &apos;%1&apos; に、不足している Microsoft Graph のアクセス許可を追加しました (許可済み)。</translation>
+    </message>
+    <message>
+        <source>Microsoft Graph app role %1</source>
+        <translation>Microsoft Graph のアプリ ロール %1</translation>
+    </message>
+    <message>
+        <source>Microsoft Graph %1</source>
+        <translation>Microsoft Graph の %1</translation>
+    </message>
+    <message>
+        <source>The client secret %1 was already gone; removed its copy from the keychain.</source>
+        <translation>クライアント シークレット %1 は既に削除されていました。キーチェーンからそのコピーを削除しました。</translation>
+    </message>
+    <message>
+        <source>The client secret &apos;%1&apos; of the app &apos;%2&apos;</source>
+        <translation>アプリ &apos;%2&apos; のクライアント シークレット &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>its name no longer carries this setup&apos;s tag.</source>
+        <translation>名前にこのセットアップのタグがもう含まれていません。</translation>
+    </message>
+    <message>
+        <source>Removed the client secret this setup added to &apos;%1&apos;, and its copy in the keychain.</source>
+        <translation>このセットアップが &apos;%1&apos; に追加したクライアント シークレットと、キーチェーン内のそのコピーを削除しました。</translation>
+    </message>
+    <message>
+        <source>The saved progress belongs to the Konnect organization %1, but the token is for &apos;%2&apos; (%3).</source>
+        <translation>保存された進行状況は Konnect の組織 %1 のものですが、トークンは &apos;%2&apos; (%3) のものです。</translation>
+    </message>
+    <message>
+        <source>Use the saved progress of this organization (another --state-file), or a token of the organization it belongs to.</source>
+        <translation>この組織の保存された進行状況を使用するか (別の --state-file)、進行状況が属する組織のトークンを使用してください。</translation>
+    </message>
+    <message>
+        <source>The DCR provider &apos;%1&apos;</source>
+        <translation>DCR プロバイダー &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>give it this app&apos;s client ID and secret</source>
+        <translation>このアプリのクライアント ID とシークレットを設定</translation>
+    </message>
+    <message>
+        <source>The DCR provider &apos;%1&apos; %2: it already uses this app.</source>
+        <translation>DCR プロバイダー &apos;%1&apos; は%2。既にこのアプリを使用しています。</translation>
+    </message>
+    <message>
+        <source>The DCR provider &apos;%1&apos; %2: it would get this app&apos;s credentials.</source>
+        <translation>DCR プロバイダー &apos;%1&apos; は%2。このアプリの資格情報を設定します。</translation>
+    </message>
+    <message>
+        <source>The DCR provider &apos;%1&apos; was already gone.</source>
+        <translation>DCR プロバイダー &apos;%1&apos; は既に削除されていました。</translation>
+    </message>
+    <message>
+        <source>it no longer carries this setup&apos;s label.</source>
+        <translation>このセットアップのラベルがもう付いていません。</translation>
+    </message>
+    <message>
+        <source>Deleted the DCR provider &apos;%1&apos;.</source>
+        <translation>DCR プロバイダー &apos;%1&apos; を削除しました。</translation>
+    </message>
+    <message>
+        <source>The auth strategy &apos;%1&apos; %2.</source>
+        <translation>認証戦略 &apos;%1&apos; は%2。</translation>
+    </message>
+    <message>
+        <source>The auth strategy &apos;%1&apos;</source>
+        <translation>認証戦略 &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>publish the API with it</source>
+        <translation>これを使って API を公開</translation>
+    </message>
+    <message>
+        <source>The auth strategy &apos;%1&apos; was already gone.</source>
+        <translation>認証戦略 &apos;%1&apos; は既に削除されていました。</translation>
+    </message>
+    <message>
+        <source>Deleted the auth strategy &apos;%1&apos;.</source>
+        <translation>認証戦略 &apos;%1&apos; を削除しました。</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; on &apos;%2&apos;</source>
+        <translation>&apos;%2&apos; 上の &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>with the auth strategy %1</source>
+        <translation>認証戦略 %1 付き</translation>
+    </message>
+    <message>
+        <source>without an auth strategy</source>
+        <translation>認証戦略なし</translation>
+    </message>
+    <message>
+        <source>%1 is already published %2, not by dcr-wizard: %3</source>
+        <translation>%1 は既に%2で公開されています (dcr-wizard による公開ではありません): %3</translation>
+    </message>
+    <message>
+        <source>it would be switched to this setup&apos;s strategy, which cuts off the developer applications registered through the one there now; clean-up puts it back.</source>
+        <translation>このセットアップの戦略に切り替えます。これにより、現在の戦略で登録された開発者アプリケーションは使用できなくなります。クリーンアップで元に戻ります。</translation>
+    </message>
+    <message>
+        <source>it will be left alone, and the run stops here unless you allow switching it.</source>
+        <translation>変更せず、切り替えを許可しない限り実行はここで停止します。</translation>
+    </message>
+    <message>
+        <source>%1 is already published %2, and not by dcr-wizard; switching it to this setup&apos;s strategy would cut off every developer application registered through it, so it was left as it is.</source>
+        <translation>%1 は既に%2で公開されています (dcr-wizard による公開ではありません)。このセットアップの戦略に切り替えると、それを通じて登録されたすべての開発者アプリケーションが使用できなくなるため、変更していません。</translation>
+    </message>
+    <message>
+        <source>Publish another API or on another portal (publish.api_name, publish.portal_name), or allow the switch with --adopt (or &quot;adopt&quot;: true in the profile): clean-up then puts the current publication back.</source>
+        <translation>別の API または別のポータルに公開するか (publish.api_name、publish.portal_name)、--adopt (またはプロファイルの &quot;adopt&quot;: true) で切り替えを許可してください。その場合、クリーンアップで現在の公開が元に戻ります。</translation>
+    </message>
+    <message>
+        <source>Switched the publication of &apos;%1&apos; on &apos;%2&apos; to this setup&apos;s auth strategy (clean-up puts the previous one back).</source>
+        <translation>&apos;%2&apos; 上の &apos;%1&apos; の公開を、このセットアップの認証戦略に切り替えました (クリーンアップで以前の戦略に戻ります)。</translation>
+    </message>
+    <message>
+        <source>The publication of %1 was already gone.</source>
+        <translation>%1 の公開は既に削除されていました。</translation>
+    </message>
+    <message>
+        <source>The publication of %1</source>
+        <translation>%1 の公開</translation>
+    </message>
+    <message>
+        <source>it no longer uses this setup&apos;s auth strategy.</source>
+        <translation>このセットアップの認証戦略をもう使用していません。</translation>
+    </message>
+    <message>
+        <source>Removed the publication of %1.</source>
+        <translation>%1 の公開を削除しました。</translation>
+    </message>
+    <message>
+        <source>Put the publication of %1 back as it was before this setup.</source>
+        <translation>%1 の公開を、このセットアップ前の状態に戻しました。</translation>
+    </message>
+    <message>
+        <source>A developer application of the DCR round trip is left, but this run has no developer account of the portal to delete it with.</source>
+        <translation>DCR のラウンドトリップで作成した開発者アプリケーションが残っていますが、この実行にはそれを削除するためのポータルの開発者アカウントがありません。</translation>
+    </message>
+    <message>
+        <source>Delete the applications named &apos;dcr-wizard check …&apos; in the Dev Portal, then run the clean-up again.</source>
+        <translation>Dev Portal で &apos;dcr-wizard check …&apos; という名前のアプリケーションを削除してから、もう一度クリーンアップを実行してください。</translation>
+    </message>
+    <message>
+        <source>Deleted the developer application &apos;%1&apos;.</source>
+        <translation>開発者アプリケーション &apos;%1&apos; を削除しました。</translation>
+    </message>
+    <message>
+        <source>The app role assignment was already gone.</source>
+        <translation>アプリ ロールの割り当ては既に削除されていました。</translation>
+    </message>
+    <message>
+        <source>%1, tenant %2</source>
+        <translation>%1、テナント %2</translation>
+    </message>
+    <message>
+        <source>%1, organization %2</source>
+        <translation>%1、組織 %2</translation>
+    </message>
+    <message>
+        <source>%1 (%2) already exists and was not created by dcr-wizard; it was left as it is.</source>
+        <translation>%1 (%2) は既に存在し、dcr-wizard が作成したものではないため、変更していません。</translation>
+    </message>
+    <message>
+        <source>To use it anyway (dcr-wizard would %1, and clean-up would never delete it), allow using existing objects: --adopt, or &quot;adopt&quot;: true in the profile. Otherwise choose another name in the profile.</source>
+        <translation>それでも使用するには (dcr-wizard が行う処理: %1。クリーンアップで削除されることはありません)、既存のオブジェクトの使用を許可してください: --adopt、またはプロファイルの &quot;adopt&quot;: true。そうでなければ、プロファイルで別の名前を選んでください。</translation>
+    </message>
+    <message>
+        <source>%1 (%2) was not deleted: %3</source>
+        <translation>%1 (%2) は削除しませんでした: %3</translation>
+    </message>
+    <message>
+        <source>It may have been replaced by an object someone else made. Check it in the portal; if it really is the one this setup made, delete it there, then run the clean-up again.</source>
+        <translation>ほかの人が作成したオブジェクトに置き換えられている可能性があります。ポータルで確認し、本当にこのセットアップで作成したものであれば、そこで削除してから、もう一度クリーンアップを実行してください。</translation>
+    </message>
+    <message>
+        <source>the app registration</source>
+        <translation>アプリの登録</translation>
+    </message>
+    <message>
+        <source>the client secret (password credential)</source>
+        <translation>クライアント シークレット (パスワード資格情報)</translation>
+    </message>
+    <message>
+        <source>the service principal</source>
+        <translation>サービス プリンシパル</translation>
+    </message>
+    <message>
+        <source>the app role assignment (admin consent)</source>
+        <translation>アプリ ロールの割り当て (管理者の同意)</translation>
+    </message>
+    <message>
+        <source>the delegated permission grant (admin consent)</source>
+        <translation>委任されたアクセス許可の付与 (管理者の同意)</translation>
+    </message>
+    <message>
+        <source>the DCR provider</source>
+        <translation>DCR プロバイダー</translation>
+    </message>
+    <message>
+        <source>the auth strategy</source>
+        <translation>認証戦略</translation>
+    </message>
+    <message>
+        <source>the API&apos;s publication</source>
+        <translation>API の公開</translation>
+    </message>
+    <message>
+        <source>the developer application</source>
+        <translation>開発者アプリケーション</translation>
+    </message>
+    <message>
+        <source>Put back as it was before this setup: %1</source>
+        <translation>このセットアップ前の状態に戻す: %1</translation>
+    </message>
+    <message>
+        <source>Delete: %1, created by this setup</source>
+        <translation>削除: %1 (このセットアップで作成)</translation>
+    </message>
+    <message>
+        <source>Keep: %1; it existed before this setup, which only used it</source>
+        <translation>保持: %1 (このセットアップ前から存在し、使用しただけ)</translation>
+    </message>
 </context>
 <context>
     <name>dcr::engine::RunState</name>
@@ -1674,6 +1982,21 @@
         <source>Cannot remove %1.</source>
         <translation>%1 を削除できません。</translation>
     </message>
+    <message>
+        <source>Progress is not saved to %1: it is a symbolic link, and the file would be written wherever it points. Give --state-file a plain file.</source>
+        <translation>%1 には進行状況を保存しません: シンボリック リンクであり、ファイルはリンク先のどこにでも書き込まれてしまいます。--state-file には通常のファイルを指定してください。</translation>
+    </message>
+</context>
+<context>
+    <name>dcr::engine::RunState::Target</name>
+    <message>
+        <source>the sandbox</source>
+        <translation>サンドボックス</translation>
+    </message>
+    <message>
+        <source>the tenant %1 on %2 and Konnect on %3</source>
+        <translation>%2 のテナント %1 と %3 の Konnect</translation>
+    </message>
 </context>
 <context>
     <name>dcr::engine::Runner</name>
@@ -1688,6 +2011,13 @@
     <message>
         <source>Free some disk space or fix the folder&apos;s permissions, then retry; nothing created so far is lost.</source>
         <translation>ディスクの空き容量を増やすかフォルダーのアクセス許可を修正してから、再試行してください。ここまでに作成したものは失われません。</translation>
+    </message>
+</context>
+<context>
+    <name>dcr::engine::Session</name>
+    <message>
+        <source>The saved progress in %1 belongs to %2, not to %3; it is left as it is.</source>
+        <translation>%1 に保存された進行状況は %3 ではなく %2 のものです。変更せずにそのまま残します。</translation>
     </message>
 </context>
 <context>
@@ -1888,10 +2218,6 @@
         <translation>この名前のアプリはまだありません: セットアップで登録します。</translation>
     </message>
     <message>
-        <source>An app with this name exists (client ID %1): the setup uses it and adds only what is missing.</source>
-        <translation>この名前のアプリが存在します (クライアント ID %1): セットアップはこれを使用し、不足しているものだけを追加します。</translation>
-    </message>
-    <message>
         <source>%1 apps have this name: choose a name no other app registration uses.</source>
         <translation>この名前のアプリが %1 件あります: ほかのアプリの登録が使っていない名前を選んでください。</translation>
     </message>
@@ -1906,6 +2232,26 @@
     <message>
         <source>delegated permission</source>
         <translation>委任されたアクセス許可</translation>
+    </message>
+    <message>
+        <source>Profile name status</source>
+        <translation>プロファイル名の状態</translation>
+    </message>
+    <message>
+        <source>Profile name</source>
+        <translation>プロファイル名</translation>
+    </message>
+    <message>
+        <source>Names this setup&apos;s saved progress and keychain entries, so that two customers&apos; setups never share them. Letters, digits, dots, dashes and underscores.</source>
+        <translation>このセットアップの保存された進行状況とキーチェーンのエントリに付ける名前です。これにより、異なる顧客のセットアップ同士で共有されることはありません。使用できるのは英字、数字、ドット、ダッシュ、アンダースコアです。</translation>
+    </message>
+    <message>
+        <source>P&amp;rofile name:</source>
+        <translation>プロファイル名(&amp;R):</translation>
+    </message>
+    <message>
+        <source>An app with this name exists (client ID %1). If dcr-wizard did not create it, the Review asks before the setup uses it; or choose another name.</source>
+        <translation>この名前のアプリが存在します (クライアント ID %1)。dcr-wizard が作成したものでない場合は、セットアップで使用する前に「確認」ページで確認します。または、別の名前を選んでください。</translation>
     </message>
 </context>
 <context>
@@ -2599,6 +2945,18 @@
         <translation>%1: %2
 %3</translation>
     </message>
+    <message>
+        <source>&amp;Use the existing objects marked &apos;not created by dcr-wizard&apos; (clean-up never deletes them)</source>
+        <translation>「dcr-wizard が作成したものではない」と表示された既存のオブジェクトを使用する(&amp;U) (クリーンアップで削除されることはありません)</translation>
+    </message>
+    <message>
+        <source>Use existing objects not created by dcr-wizard</source>
+        <translation>dcr-wizard が作成したものではない既存のオブジェクトを使用</translation>
+    </message>
+    <message>
+        <source>Some objects already exist and were not created by dcr-wizard. The setup will not touch them: allow it to use them below, or go back and choose other names.</source>
+        <translation>既に存在し、dcr-wizard が作成したものではないオブジェクトがあります。セットアップはそれらに手を加えません: 下でそれらの使用を許可するか、前に戻って別の名前を選んでください。</translation>
+    </message>
 </context>
 <context>
     <name>dcr::ui::SecretOnceBox</name>
@@ -2961,6 +3319,10 @@
         <source>Done: the app is registered for Dynamics 365 and passed every check. Paste its client ID and redirect URI into your client application.</source>
         <translation>完了: アプリは Dynamics 365 用に登録され、すべての確認に合格しました。クライアント ID とリダイレクト URI をクライアント アプリケーションに貼り付けてください。</translation>
     </message>
+    <message>
+        <source>Made by</source>
+        <translation>作成元</translation>
+    </message>
 </context>
 <context>
     <name>dcr::ui::ValidatePage</name>
@@ -3147,6 +3509,14 @@ What to do: %3</source>
         <source>Choose what to set up:</source>
         <translation>セットアップする内容を選んでください:</translation>
     </message>
+    <message>
+        <source>Send the sign-in and tokens to the profile&apos;s own hosts</source>
+        <translation>サインインとトークンをプロファイル独自のホストに送信</translation>
+    </message>
+    <message>
+        <source>&amp;Send my sign-in and Konnect token to the hosts this profile names instead of Microsoft&apos;s and Kong&apos;s: %1</source>
+        <translation>Microsoft と Kong のホストではなく、このプロファイルが指定するホストにサインインと Konnect トークンを送信する(&amp;S): %1</translation>
+    </message>
 </context>
 <context>
     <name>dcr::ui::WizardPage</name>
@@ -3330,10 +3700,6 @@ What to do: %3</source>
         <translation>## 存在するもの</translation>
     </message>
     <message>
-        <source>| What | Details |</source>
-        <translation>| 項目 | 詳細 |</translation>
-    </message>
-    <message>
         <source>## Steps</source>
         <translation>## ステップ</translation>
     </message>
@@ -3348,6 +3714,30 @@ What to do: %3</source>
     <message>
         <source>Enter the environment&apos;s address, such as https://contoso.crm.dynamics.com, or leave it empty.</source>
         <translation>https://contoso.crm.dynamics.com のような環境のアドレスを入力するか、空のままにしてください。</translation>
+    </message>
+    <message>
+        <source>Enter a profile name.</source>
+        <translation>プロファイル名を入力してください。</translation>
+    </message>
+    <message>
+        <source>Use 1 to 64 letters, digits, dots, dashes or underscores.</source>
+        <translation>1 ～ 64 文字の英字、数字、ドット、ダッシュ、アンダースコアを使用してください。</translation>
+    </message>
+    <message>
+        <source>created by this setup; clean-up deletes it</source>
+        <translation>このセットアップで作成。クリーンアップで削除されます</translation>
+    </message>
+    <message>
+        <source>existed, not created by dcr-wizard; clean-up keeps it</source>
+        <translation>既に存在 (dcr-wizard が作成したものではない)。クリーンアップでは削除されません</translation>
+    </message>
+    <message>
+        <source>switched to this setup&apos;s strategy; clean-up puts the previous publication back</source>
+        <translation>このセットアップの戦略に切り替え済み。クリーンアップで以前の公開に戻されます</translation>
+    </message>
+    <message>
+        <source>| What | Details | Made by |</source>
+        <translation>| 項目 | 詳細 | 作成元 |</translation>
     </message>
 </context>
 <context>
@@ -3615,10 +4005,6 @@ What to do: %3</source>
         <translation>存在するものと作成されるものを表示します。何も変更しません。</translation>
     </message>
     <message>
-        <source>Delete what this tool created for the profile.</source>
-        <translation>このツールがプロファイル用に作成したものを削除します。</translation>
-    </message>
-    <message>
         <source>Continue an interrupted run from its saved progress.</source>
         <translation>中断した実行を、保存された進行状況から再開します。</translation>
     </message>
@@ -3645,6 +4031,18 @@ What to do: %3</source>
     <message>
         <source>the answer is not a sandbox&apos;s.</source>
         <translation>応答がサンドボックスのものではありません。</translation>
+    </message>
+    <message>
+        <source>Delete what this tool created for the profile (with --dry-run: only show what would be deleted and what kept).</source>
+        <translation>このツールがプロファイル用に作成したものを削除します (--dry-run 付きの場合: 削除されるものと残されるものを表示するだけです)。</translation>
+    </message>
+    <message>
+        <source>Use objects that exist but were not created by dcr-wizard (an app, a DCR provider, an auth strategy, a publication with another strategy); clean-up never deletes them.</source>
+        <translation>存在するものの dcr-wizard が作成したものではないオブジェクト (アプリ、DCR プロバイダー、認証戦略、別の戦略による公開) を使用します。クリーンアップで削除されることはありません。</translation>
+    </message>
+    <message>
+        <source>Send the sign-in and the tokens to the custom hosts a profile names (azure.cloud or konnect.region &quot;custom&quot;).</source>
+        <translation>プロファイルで指定されたカスタム ホスト (azure.cloud または konnect.region が &quot;custom&quot;) に、サインインとトークンを送信します。</translation>
     </message>
 </context>
 </TS>
