@@ -168,7 +168,8 @@ void TokenClient::clientCredentialsV1(const QString& tenant, const QString& clie
                 // Fresh credentials are refused for a while until Entra ID has replicated them.
                 const bool replicating = error->code.contains(QLatin1String("700016")) || error->code.contains(QLatin1String("7000215"));
                 if (retryWhileReplicating && replicating && clock->elapsed() + pauseMs < m_replicationBudgetMs) {
-                    QTimer::singleShot(pauseMs, this, [self, pauseMs] { (*self)(std::min(pauseMs * 2, 16000)); });
+                    // A fixed short pause: the moment Entra ID accepts them is announced by nothing.
+                    QTimer::singleShot(pauseMs, this, [self, pauseMs] { (*self)(pauseMs); });
                     return;
                 }
                 done(Result<AccessToken>::failure(*error));
@@ -187,7 +188,7 @@ void TokenClient::clientCredentialsV1(const QString& tenant, const QString& clie
             done(Result<AccessToken>::success(token));
         });
     };
-    (*attempt)(2000);
+    (*attempt)(1000);
 }
 
 void TokenClient::signingKeys(const QString& tenant, Callback<QJsonObject> given) {

@@ -49,7 +49,8 @@ RetryPolicy::Decision RetryPolicy::decide(const Attempt& attempt) {
     Decision d;
     if (attempt.replication == ReplicationRule::GraphReplication && isGraphReplicationError(attempt.status, attempt.body)) {
         d.kind = Kind::Replication;
-        d.delayMs = replicationBackoffMs(attempt.replicationRetries);
+        // No jitter: nobody else is waiting for this object, and waiting is the point.
+        d.delayMs = m_config.replicationPollMs;
         d.reason = tr("Entra ID is still replicating the new object (HTTP %1)").arg(attempt.status);
         d.retry = attempt.elapsedMs + d.delayMs <= m_config.replicationMaxTotalMs;
         return d;
@@ -149,11 +150,6 @@ qint64 RetryPolicy::transientBackoffMs(int retries) {
     // Full jitter: anywhere between no wait and the cap, so clients that failed together spread out.
     QRandomGenerator* generator = m_seeded ? &*m_seeded : QRandomGenerator::global();
     return generator->bounded(quint32(cap) + 1);
-}
-
-qint64 RetryPolicy::replicationBackoffMs(int retries) const {
-    // No jitter: nobody else is waiting for this object, and waiting is the point.
-    return exponential(m_config.replicationBaseDelayMs, m_config.replicationMaxDelayMs, retries);
 }
 
 }  // namespace dcr

@@ -17,7 +17,8 @@ namespace dcr {
 // exponential backoff and full jitter) are retried within maxAttempts and maxTotalMs. A POST is
 // retried on those only when the server cannot have acted on it (429, 503), unless the request
 // says it is safe to repeat. Graph's replication-delay answers are retried only for requests that
-// opt in, and then within their own time budget, because Entra ID can take minutes to replicate.
+// opt in, at a short fixed interval and within their own time budget, because Entra ID can take
+// from seconds to minutes to replicate.
 class RetryPolicy {
 public:
     enum class ReplicationRule {
@@ -34,8 +35,10 @@ public:
         int maxDelayMs = 20000;        // the cap never grows past this
         int attemptTimeoutMs = 30000;  // a transfer idle this long fails (QNetworkRequest::setTransferTimeout)
         int replicationMaxTotalMs = 120000;
-        int replicationBaseDelayMs = 2000;
-        int replicationMaxDelayMs = 16000;
+        // While Entra ID replicates, the object becomes usable at a moment nothing announces:
+        // asking again at this short, fixed interval ends the wait soon after that moment (a
+        // doubling backoff overshoots it by up to its last pause).
+        int replicationPollMs = 750;
         bool jitter = true;            // false: always the full backoff, for tests that time delays
         std::optional<quint32> seed;   // set: a private generator with this seed instead of QRandomGenerator::global()
     };
@@ -80,7 +83,6 @@ public:
 
 private:
     qint64 transientBackoffMs(int retries);
-    qint64 replicationBackoffMs(int retries) const;
 
     Config m_config;
     std::optional<QRandomGenerator> m_seeded;

@@ -129,8 +129,7 @@ RetryPolicy::Config fastPolicy() {
     c.baseDelayMs = 20;
     c.maxDelayMs = 80;
     c.attemptTimeoutMs = 5000;
-    c.replicationBaseDelayMs = 20;
-    c.replicationMaxDelayMs = 80;
+    c.replicationPollMs = 20;
     c.replicationMaxTotalMs = 10000;
     c.jitter = false;
     return c;
@@ -327,7 +326,7 @@ TEST_F(HttpClientTest, ReplicationRuleRetriesNoBackingApplicationObject) {
     ASSERT_EQ(attempts.size(), 3);
     EXPECT_TRUE(attempts[0].retryReason.contains("replicating"));
     EXPECT_EQ(attempts[0].retryInMs, 20);
-    EXPECT_EQ(attempts[1].retryInMs, 40);
+    EXPECT_EQ(attempts[1].retryInMs, 20) << "replication is polled at a fixed interval, not with a doubling pause";
 }
 
 TEST_F(HttpClientTest, ReplicationAnswerWithoutOptInIsAnError) {

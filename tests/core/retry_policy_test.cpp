@@ -256,11 +256,12 @@ TEST(RetryPolicy, LookalikesAreNotReplication) {
         EXPECT_FALSE(RetryPolicy::isGraphReplicationError(c.status, c.body)) << c.status << " " << c.body.constData();
 }
 
-TEST(RetryPolicy, ReplicationBackoffIsCappedAndBoundedByItsOwnBudget) {
+// Replication ends at a moment nothing announces: the policy asks again at a short fixed interval
+// (never a doubling pause that overshoots that moment), within its own budget.
+TEST(RetryPolicy, ReplicationIsPolledAtAShortFixedIntervalWithinItsOwnBudget) {
     RetryPolicy::Config c;  // jitter on: replication ignores it
     c.maxAttempts = 2;
-    c.replicationBaseDelayMs = 1000;
-    c.replicationMaxDelayMs = 5000;
+    c.replicationPollMs = 750;
     c.replicationMaxTotalMs = 30000;
     RetryPolicy policy(c);
     RetryPolicy::Attempt a = answer(404, graph("Request_ResourceNotFound", "gone"));
@@ -272,10 +273,10 @@ TEST(RetryPolicy, ReplicationBackoffIsCappedAndBoundedByItsOwnBudget) {
         EXPECT_TRUE(d.retry) << "maxAttempts counts transient failures only";
         delays << d.delayMs;
     }
-    EXPECT_EQ(delays, (QList<qint64>{1000, 2000, 4000, 5000, 5000, 5000}));
-    a.elapsedMs = 25000;
+    EXPECT_EQ(delays, (QList<qint64>{750, 750, 750, 750, 750, 750}));
+    a.elapsedMs = 29250;
     EXPECT_TRUE(policy.decide(a).retry);
-    a.elapsedMs = 25001;
+    a.elapsedMs = 29251;
     EXPECT_FALSE(policy.decide(a).retry);
 }
 

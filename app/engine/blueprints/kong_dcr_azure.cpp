@@ -572,8 +572,9 @@ void deleteProviderStep(Context& ctx, StepDone done) {
                   [done](const std::optional<Error>& error, const QStringList& said) { done(cleanupResult(error, said)); });
 }
 
-// New credentials take a while to work everywhere in Entra ID: keep asking Konnect to verify, with
-// growing pauses, for a bounded time.
+// New credentials take a while to work everywhere in Entra ID: keep asking Konnect to verify, every
+// second (the moment they work is announced by nothing, so a short fixed pause ends the wait soon
+// after it), for a bounded time.
 void verifyProvider(Context& ctx, StepDone done, std::shared_ptr<QElapsedTimer> clock, int pauseMs) {
     ctx.services.konnect->verifyDcrProvider(ctx.output(keys::kProviderId), [&ctx, done, clock, pauseMs](const Result<KonnectVerifyResult>& r) {
         if (failed(r, done))
@@ -584,9 +585,7 @@ void verifyProvider(Context& ctx, StepDone done, std::shared_ptr<QElapsedTimer> 
         }
         const QString reasons = r.value->errors.join(QStringLiteral("; "));
         if (clock->elapsed() + pauseMs < ctx.replicationBudgetMs) {
-            QTimer::singleShot(pauseMs, ctx.services.konnect, [&ctx, done, clock, pauseMs] {
-                verifyProvider(ctx, done, clock, std::min(pauseMs * 2, 30000));
-            });
+            QTimer::singleShot(pauseMs, ctx.services.konnect, [&ctx, done, clock, pauseMs] { verifyProvider(ctx, done, clock, pauseMs); });
             return;
         }
         done(StepResult::failed(stepError(
@@ -601,7 +600,7 @@ void verifyProvider(Context& ctx, StepDone done, std::shared_ptr<QElapsedTimer> 
 void verifyProviderStep(Context& ctx, StepDone done) {
     auto clock = std::make_shared<QElapsedTimer>();
     clock->start();
-    verifyProvider(ctx, done, clock, 2000);
+    verifyProvider(ctx, done, clock, 1000);
 }
 
 void strategyStep(Context& ctx, StepDone done, bool dryRun) {
