@@ -501,6 +501,7 @@ struct ConsentItem {
     QString resourceSpId, resourceName;
     QString appRoleId;  // empty for a delegated permission
     QString value;
+    QString meaning;  // the permission's display name, for the consent page
 };
 
 Failure resourceWithoutServicePrincipal(const Directory& d, const QString& resourceAppId) {
@@ -525,18 +526,21 @@ std::optional<Failure> consentItems(Directory& d, const Client& c, QList<Consent
         for (const QJsonValue& v : o.value(QStringLiteral("resourceAccess")).toArray()) {
             const QJsonObject access = v.toObject();
             const QString id = access.value(QStringLiteral("id")).toString();
-            ConsentItem item{sp->id, sp->displayName, QString(), QString()};
+            ConsentItem item{sp->id, sp->displayName, QString(), QString(), QString()};
             if (access.value(QStringLiteral("type")).toString() == QLatin1String("Role")) {
                 for (const AppRole& role : sp->appRoles)
                     if (role.id.compare(id, Qt::CaseInsensitive) == 0 &&
                         role.allowedMemberTypes.contains(QStringLiteral("Application"))) {
                         item.appRoleId = role.id;
                         item.value = role.value;
+                        item.meaning = role.displayName;
                     }
             } else {
                 for (const PermissionScope& scope : resource->scopes)
-                    if (scope.id.compare(id, Qt::CaseInsensitive) == 0)
+                    if (scope.id.compare(id, Qt::CaseInsensitive) == 0) {
                         item.value = scope.value;
+                        item.meaning = scope.adminConsentDisplayName;
+                    }
             }
             if (item.value.isEmpty())
                 return Failure{400, QStringLiteral("invalid_client"), 650053,
@@ -926,6 +930,7 @@ public:
     Response deviceAnswer(const Request& r);
     Response approveDeviceCode(const Request& r);
     Response adminConsent(const Request& r);
+    Response adminConsentAnswer(const Request& r);
     Response tokenV2(const Request& r);
     Response tokenV1(const Request& r);
     Response fallback(const Request& r);
@@ -945,6 +950,9 @@ private:
     Response pollDeviceCode(const Request& r, const Client& c, const ClientCredentials& creds);
     Response refresh(const Request& r, const Client& c, const ClientCredentials& creds);
     Response clientCredentialsGrant(const Request& r, const QString& tenant, bool v1);
+    Response consentForOrganization(const Request& r, bool answered);
+    Response adminConsentPrompt(const Request& r, const Client& c, const QList<ConsentItem>& items, const QString& username,
+                                const QString& password, const QString& error);
 
     SandboxState& m_s;
 };
@@ -1272,9 +1280,59 @@ Response Entra::approveDeviceCode(const Request& r) {
                                            {QStringLiteral("user_principal_name"), user->userPrincipalName}});
 }
 
-// The sandbox's administrator is always signed in and accepts at once, so the page grants what the
-// application's API permissions ask for and answers as Entra does after the administrator's accept.
-Response Entra::adminConsent(const Request& r) {
+// The admin consent page. A sandbox that approves sign-ins by itself accepts at once, as its
+// always signed-in administrator would; otherwise the page asks the administrator to sign in and
+// accept for the organization, as Entra's does. Accepting grants what the application's API
+// permissions ask for and answers as Entra does: a page, or a return to a registered redirect_uri.
+Response Entra::adminConsent(const Request& r) { return consentForOrganization(r, false); }
+
+// The consent page's form: the same parameters as the page's query, with the answer.
+Response Entra::adminConsentAnswer(const Request& r) {
+    Request answered = r;
+    answered.query = r.form();
+    return consentForOrganization(answered, true);
+}
+
+Response Entra::adminConsentPrompt(const Request& r, const Client& c, const QList<ConsentItem>& items, const QString& username,
+                                   const QString& password, const QString& error) {
+    Directory& d = dir();
+    QString list;
+    for (const ConsentItem& item : items)
+        list += QStringLiteral("<li><div>%1<div class=\"scope\">%2 &middot; %3 &middot; %4</div></div></li>")
+                    .arg(esc(item.meaning.isEmpty() ? item.value : item.meaning), esc(item.resourceName), esc(item.value),
+                         item.appRoleId.isEmpty() ? QStringLiteral("delegated") : QStringLiteral("application permission"));
+    QString hidden;
+    for (const char* key : {"client_id", "redirect_uri", "state"}) {
+        const QString value = queryParam(r, QLatin1String(key));
+        if (!value.isEmpty())
+            hidden += QStringLiteral("<input type=\"hidden\" name=\"%1\" value=\"%2\">").arg(QLatin1String(key), esc(value));
+    }
+    const User* user = d.userByName(username);
+    const QString body =
+        QStringLiteral("%1<h1>Permissions requested</h1><p class=\"muted\">Accept for your organization</p>"
+                       "<div class=\"app\"><span class=\"badge\">%2</span><div><div class=\"app-name\">%3</div>"
+                       "<div class=\"muted\">App ID %4</div></div></div><p>This app would like to:</p><ul class=\"perms\">%5</ul>"
+                       "<p class=\"muted\">If you accept, this app gets access to the specified resources for all users in "
+                       "<b>%6</b>. No one else will be prompted to review these permissions.</p>")
+            .arg(user ? QStringLiteral("<span class=\"account\">%1</span>").arg(esc(user->userPrincipalName)) : QString(),
+                 esc(initials(c.displayName)), esc(c.displayName), esc(c.appId),
+                 list.isEmpty() ? QStringLiteral("<li><div>Nothing: it asks for no API permissions</div></li>") : list,
+                 esc(d.tenant.displayName)) +
+        QStringLiteral("<form method=\"post\" action=\"/login/%1/adminconsent\">%2<p class=\"section\">Sign in%3</p>"
+                       "<label for=\"username\">Username</label><input id=\"username\" name=\"username\" value=\"%4\">"
+                       "<label for=\"password\">Password</label><input id=\"password\" name=\"password\" "
+                       "type=\"password\" value=\"%5\"><p class=\"error\">%6</p>")
+            .arg(esc(r.params.value(0)), hidden, user ? QStringLiteral(" as <b>%1</b>").arg(esc(user->displayName)) : QString(),
+                 esc(username), esc(password), esc(error)) +
+        QStringLiteral("<p class=\"muted\">The sandbox fills in its seeded administrator.</p><div class=\"buttons\">"
+                       "<button type=\"submit\" name=\"action\" value=\"approve\" class=\"primary\">Accept</button>"
+                       "<button type=\"submit\" name=\"action\" value=\"cancel\">Cancel</button></div></form>"
+                       "<p class=\"muted footer\">Tenant %1 &middot; %2</p>")
+            .arg(esc(d.tenant.displayName), esc(d.tenant.id));
+    return page(200, QStringLiteral("Permissions requested"), body, d.tenant.displayName);
+}
+
+Response Entra::consentForOrganization(const Request& r, bool answered) {
     Directory& d = dir();
     const QString tenant = r.params.value(0);
     std::optional<Client> client;
@@ -1292,6 +1350,25 @@ Response Entra::adminConsent(const Request& r) {
     QList<ConsentItem> items;
     if (std::optional<Failure> f = consentItems(d, *client, &items))
         return redirectUri.isEmpty() ? errorPage(*f) : redirectError(redirectUri, *f, state);
+    if (!answered && !m_s.entra.autoApprove) {
+        const User* admin = offeredUser(m_s, QString());
+        return adminConsentPrompt(r, *client, items, admin ? admin->userPrincipalName : QString(), admin ? admin->password : QString(),
+                                  QString());
+    }
+    if (answered) {
+        if (queryParam(r, QStringLiteral("action")) == QLatin1String("cancel")) {
+            if (!redirectUri.isEmpty())
+                return redirectError(redirectUri, userDeclined(QStringLiteral("access_denied")), state,
+                                     {{QStringLiteral("error_subcode"), QStringLiteral("cancel")}});
+            return messagePage(d.tenant.displayName, QStringLiteral("Consent declined"),
+                               QStringLiteral("Nothing was granted to %1. You can close this window.").arg(client->displayName));
+        }
+        const QString username = queryParam(r, QStringLiteral("username"));
+        const User* user = nullptr;
+        const QString problem = checkCredentials(d, username, queryParam(r, QStringLiteral("password")), &user);
+        if (!problem.isEmpty())
+            return adminConsentPrompt(r, *client, items, username, QString(), problem);
+    }
     // Consent creates the application's service principal in the tenant when it has none yet.
     const ServicePrincipal* sp = d.servicePrincipalByAppId(client->appId, true);
     if (!sp) {
@@ -1312,8 +1389,8 @@ Response Entra::adminConsent(const Request& r) {
     }
     QString list;
     for (const ConsentItem& item : items)
-        list += QStringLiteral("<li><div>%1<div class=\"scope\">%2 &middot; %3</div></div></li>")
-                    .arg(esc(item.value), esc(item.resourceName),
+        list += QStringLiteral("<li><div>%1<div class=\"scope\">%2 &middot; %3 &middot; %4</div></div></li>")
+                    .arg(esc(item.meaning.isEmpty() ? item.value : item.meaning), esc(item.resourceName), esc(item.value),
                          item.appRoleId.isEmpty() ? QStringLiteral("delegated, for all users")
                                                   : QStringLiteral("application permission"));
     const QString granted = items.isEmpty()
@@ -1624,6 +1701,7 @@ void registerEntra(Router& router, SandboxState& state) {
     route("POST", QStringLiteral("/login/device"), &Entra::deviceAnswer);
     route("POST", QStringLiteral("/_sandbox/device/approve"), &Entra::approveDeviceCode);
     route("GET", QStringLiteral("/login/([^/]+)/adminconsent"), &Entra::adminConsent);
+    route("POST", QStringLiteral("/login/([^/]+)/adminconsent"), &Entra::adminConsentAnswer);
     router.setFallback(QStringLiteral("/login"), [entra](const Request& r) { return withRequestIds(r, entra->fallback(r)); });
 }
 

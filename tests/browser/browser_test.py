@@ -13,7 +13,8 @@ Usage: browser_test.py PATH/TO/dcr-sandbox PATH/TO/dcr-wizard-sign-in-probe ARTE
   reads the tenant from Graph with the token it got.
 - Cancelling on the same page: the wizard hears access_denied through its listener.
 - The device code page: the code typed, the sign-in page submitted, the token redeemed.
-- The admin consent page: granted at once, shown, and returned to a registered redirect URI.
+- The admin consent page: the administrator accepts for the organization, the grant shows in Graph,
+  and the browser returns to a registered redirect URI.
 
 Screenshots of every page go to ARTEFACT_DIR/screenshots. The admin's password is typed into the
 page, never printed.
@@ -257,13 +258,23 @@ class Checks:
             client_id = app.json()["appId"]
             consent = "%s/%s/adminconsent?client_id=%s" % (self.s.login, self.s.tenant, client_id)
             self.driver.get(consent)
-            self.wait_for(lambda d: "Admin consent granted" in self.text())
-            self.screenshot("08-admin-consent-granted")
+            self.wait_for(expected_conditions.presence_of_element_located((By.ID, "password")))
+            self.screenshot("08-admin-consent-prompt")
             page = self.text()
-            for expected in ("Contoso (sandbox)", "Orders API client", "Application.ReadWrite.OwnedBy", "User.Read"):
+            for expected in ("Permissions requested", "Accept for your organization", "Contoso (sandbox)",
+                             "Orders API client", "Application.ReadWrite.OwnedBy", "User.Read"):
                 assert expected in page, "the admin consent page does not show %r" % expected
-            # With a registered redirect URI, the browser goes back to the app.
+            self.sign_in_as_admin(self.s.info["admin_password"])
+            self.wait_for(lambda d: "Admin consent granted" in self.text())
+            self.screenshot("09-admin-consent-granted")
+            granted = requests.get(self.s.base + "/graph/v1.0/servicePrincipals(appId='%s')/appRoleAssignments" % client_id,
+                                   headers={"Authorization": "Bearer " + self.admin_token}, timeout=10)
+            assert granted.status_code == 200 and [a["appRoleId"] for a in granted.json()["value"]] == [OWNED_BY_ROLE], \
+                granted.text[:300]
+            # With a registered redirect URI, the browser goes back to the app once the admin accepts.
             self.driver.get(consent + "&state=orders-1&redirect_uri=" + urllib.parse.quote(redirect, safe=""))
+            self.wait_for(expected_conditions.presence_of_element_located((By.ID, "password")))
+            self.sign_in_as_admin(self.s.info["admin_password"])
             self.wait_for(lambda d: "Back at the app" in self.text())
             arrived = [p for p in Loopback.received if p.startswith("/consented?")]
             assert arrived, Loopback.received
@@ -297,7 +308,7 @@ def main():
             checks.run("the wizard's browser sign-in, submitted in Chromium", checks.wizard_sign_in)
             checks.run("cancel on the sign-in page reaches the wizard", checks.wizard_sign_in_cancelled)
             checks.run("device code page: code, sign-in, token", checks.device_code)
-            checks.run("admin consent page: granted, shown, redirected", checks.admin_consent)
+            checks.run("admin consent page: accepted, granted, redirected", checks.admin_consent)
         finally:
             if driver:
                 driver.quit()

@@ -251,8 +251,14 @@ class Checks:
                                         "resourceAccess": [{"id": OWNED_BY_ROLE, "type": "Role"}]}]})
         secret = self.graph("POST", "/applications/%s/addPassword" % app["id"],
                             {"passwordCredential": {"displayName": "msal test"}})["secretText"]
-        consent = requests.get(self.s.authority + "/adminconsent", params={"client_id": app["appId"]}, timeout=10)
-        assert consent.status_code == 200 and "Application.ReadWrite.OwnedBy" in consent.text, consent.status_code
+        # The admin consent page, answered as the administrator would (the page asks: this sandbox
+        # does not approve by itself).
+        page = requests.get(self.s.authority + "/adminconsent", params={"client_id": app["appId"]}, timeout=10)
+        assert page.status_code == 200 and "Accept for your organization" in page.text, page.status_code
+        consent = requests.post(self.s.authority + "/adminconsent", timeout=10, data={
+            "client_id": app["appId"], "action": "approve", "username": self.s.info["admin_user_principal_name"],
+            "password": self.s.info["admin_password"]})
+        assert consent.status_code == 200 and "Admin consent granted" in consent.text, consent.status_code
         self.app = (app["appId"], secret)
 
     def client_credentials_v2(self):

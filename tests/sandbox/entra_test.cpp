@@ -739,13 +739,32 @@ protected:
         return state.directory.addApplication(app).appId;
     }
 
+    // The admin consent page, accepted by the seeded administrator when it asks (this directory's
+    // seed does not approve by itself).
     Response adminConsent(const QString& clientId, const QUrlQuery& extra = {}, const QString& tenantSegment = {}) {
+        const Response prompt = adminConsentPage(clientId, extra, tenantSegment);
+        if (prompt.status != 200 || !prompt.body.contains("value=\"approve\""))
+            return prompt;
+        return answerAdminConsent(clientId, extra, QStringLiteral("approve"), state.seed.adminPassword, tenantSegment);
+    }
+
+    Response adminConsentPage(const QString& clientId, const QUrlQuery& extra = {}, const QString& tenantSegment = {}) {
         QUrlQuery query = extra;
         query.addQueryItem(QStringLiteral("client_id"), clientId);
         return dispatch("GET",
                         QStringLiteral("/login/%1/adminconsent?").arg(tenantSegment.isEmpty() ? tenant() : tenantSegment) +
                             query.toString(QUrl::FullyEncoded),
                         {});
+    }
+
+    Response answerAdminConsent(const QString& clientId, const QUrlQuery& extra, const QString& action, const QString& password,
+                                const QString& tenantSegment = {}) {
+        QUrlQuery body = extra;
+        body.addQueryItem(QStringLiteral("client_id"), clientId);
+        body.addQueryItem(QStringLiteral("action"), action);
+        body.addQueryItem(QStringLiteral("username"), state.seed.adminUserPrincipalName);
+        body.addQueryItem(QStringLiteral("password"), password);
+        return dispatch("POST", QStringLiteral("/login/%1/adminconsent").arg(tenantSegment.isEmpty() ? tenant() : tenantSegment), body);
     }
 
     dcr::sandbox::SandboxState state;
@@ -1078,6 +1097,46 @@ TEST_F(EntraDirectTest, AdminConsentForAResourceWithoutAServicePrincipalGrantsNo
     EXPECT_EQ(state.directory.servicePrincipalByAppId(appId, true), nullptr);
     EXPECT_TRUE(state.directory.appRoleAssignments.isEmpty());
     EXPECT_TRUE(state.directory.permissionGrants.isEmpty());
+}
+
+TEST_F(EntraDirectTest, AdminConsentAsksTheAdministratorWhenTheSandboxDoesNotApproveByItself) {
+    const QString appId = addUnconsentedApp(QStringLiteral("Orders API client"), [](dcr::sandbox::Application& a) {
+        a.webRedirectUris = {QStringLiteral("https://orders.example.com/consented")};
+    });
+    const QUrlQuery extra = form({{QStringLiteral("redirect_uri"), QStringLiteral("https://orders.example.com/consented")},
+                                  {QStringLiteral("state"), QStringLiteral("orders-1")}});
+    const Response prompt = adminConsentPage(appId, extra);
+    ASSERT_EQ(prompt.status, 200) << prompt.body.toStdString();
+    for (const char* shown : {"Permissions requested", "Accept for your organization", "Orders API client", "Contoso (sandbox)",
+                              "Application.ReadWrite.OwnedBy", "User.Read", "value=\"approve\"", "orders-1"})
+        EXPECT_TRUE(prompt.body.contains(shown)) << shown;
+    // Nothing is granted until the administrator accepts.
+    EXPECT_EQ(state.directory.servicePrincipalByAppId(appId, true), nullptr);
+
+    const Response wrong = answerAdminConsent(appId, extra, QStringLiteral("approve"), QStringLiteral("not the password"));
+    EXPECT_EQ(wrong.status, 200);
+    EXPECT_TRUE(wrong.body.contains("AADSTS50126")) << wrong.body.toStdString();
+    EXPECT_EQ(state.directory.servicePrincipalByAppId(appId, true), nullptr);
+
+    const Response cancelled = answerAdminConsent(appId, extra, QStringLiteral("cancel"), QString());
+    ASSERT_EQ(cancelled.status, 302);
+    EXPECT_EQ(queryOf(header(cancelled, "Location"), "error"), QStringLiteral("access_denied"));
+    EXPECT_EQ(queryOf(header(cancelled, "Location"), "state"), QStringLiteral("orders-1"));
+    EXPECT_EQ(state.directory.servicePrincipalByAppId(appId, true), nullptr);
+
+    const Response accepted = answerAdminConsent(appId, extra, QStringLiteral("approve"), state.seed.adminPassword);
+    ASSERT_EQ(accepted.status, 302) << accepted.body.toStdString();
+    EXPECT_EQ(queryOf(header(accepted, "Location"), "admin_consent"), QStringLiteral("True"));
+    const dcr::sandbox::ServicePrincipal* sp = state.directory.servicePrincipalByAppId(appId, true);
+    ASSERT_NE(sp, nullptr);
+    EXPECT_EQ(state.directory.grantedRoles(appId, kGraphAppId), QStringList{QStringLiteral("Application.ReadWrite.OwnedBy")});
+
+    // A sandbox that approves by itself accepts at once, as before.
+    state.entra.autoApprove = true;
+    const QString other = addUnconsentedApp(QStringLiteral("Other client"));
+    const Response atOnce = adminConsentPage(other);
+    EXPECT_EQ(atOnce.status, 200);
+    EXPECT_TRUE(atOnce.body.contains("Admin consent granted")) << atOnce.body.toStdString();
 }
 
 // ---- what Microsoft's libraries send -----------------------------------------------------------------
