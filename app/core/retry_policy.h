@@ -38,7 +38,7 @@ public:
         // While Entra ID replicates, the object becomes usable at a moment nothing announces:
         // asking again at this short, fixed interval ends the wait soon after that moment (a
         // doubling backoff overshoots it by up to its last pause).
-        int replicationPollMs = 750;
+        int replicationPollMs = 500;
         bool jitter = true;            // false: always the full backoff, for tests that time delays
         std::optional<quint32> seed;   // set: a private generator with this seed instead of QRandomGenerator::global()
     };

@@ -6,13 +6,39 @@
 # client secret, DCR provider and its check, auth strategy, publication, a developer app registered
 # through DCR, a v1 token and the three gateway calls.
 #
-# Usage: curl_manual.sh BASE_URL   (fails on the first request that does not succeed)
+# Usage: curl_manual.sh BASE_URL [--poll SECONDS] [--no-round-trip]
+#   fails on the first request that does not succeed, except, with --poll, the requests that use an
+#   object created moments before (the service principal, the consents, the provider's check, the
+#   token), which are asked again every SECONDS until Entra ID has replicated (for at most 120 s):
+#   what a person scripting the seeds would write once they met replication delay. With
+#   --no-round-trip it ends after the publication and a v1 token for the app, as dcr-wizard does
+#   without the DCR round trip.
 set -euo pipefail
 BASE=$1
+shift
+poll=""
+round_trip=1
+while [ $# -gt 0 ]; do
+    case $1 in
+    --poll) poll=$2; shift 2 ;;
+    --no-round-trip) round_trip=0; shift ;;
+    *) echo "usage: $0 BASE_URL [--poll SECONDS] [--no-round-trip]" >&2; exit 2 ;;
+    esac
+done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "curl_manual: $*" >&2; exit 1; }
 c() { curl -sS --fail-with-body "$@"; }
+# A request that may meet replication delay: with --poll, asked again until it succeeds.
+cr() {
+    [ -n "$poll" ] || { c "$@"; return; }
+    local deadline=$((SECONDS + 120)) out
+    until out=$(curl -sS --fail-with-body "$@" 2>/dev/null); do
+        [ "$SECONDS" -lt "$deadline" ] || fail "still refused after 120 s: $*"
+        sleep "$poll"
+    done
+    printf '%s' "$out"
+}
 
 info=$(c "$BASE/_sandbox/info")
 TENANT=$(jq -r .tenant_id <<<"$info")
@@ -54,26 +80,35 @@ APP_OBJECT_ID=$(jq -r .id <<<"$APP")
 APP_ID=$(jq -r .appId <<<"$APP")
 
 # 3. Its service principal, and Microsoft Graph's, whose appRoles give the permission ids.
-SP_ID=$(c "${AUTH[@]}" "${JSON[@]}" -X POST "$GRAPH/servicePrincipals" -d "{\"appId\":\"$APP_ID\"}" | jq -r .id)
+SP_ID=$(cr "${AUTH[@]}" "${JSON[@]}" -X POST "$GRAPH/servicePrincipals" -d "{\"appId\":\"$APP_ID\"}" | jq -r .id)
 GRAPH_SP=$(c "${AUTH[@]}" "$GRAPH/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')?\$select=id,appRoles,oauth2PermissionScopes")
 GRAPH_SP_ID=$(jq -r .id <<<"$GRAPH_SP")
 ROLE_ID=$(jq -r '.appRoles[] | select(.value=="Application.ReadWrite.OwnedBy") | .id' <<<"$GRAPH_SP")
 
 # 4. Admin consent: the application permission, then the delegated one.
-c -o /dev/null "${AUTH[@]}" "${JSON[@]}" -X POST "$GRAPH/servicePrincipals/$GRAPH_SP_ID/appRoleAssignedTo" \
+cr -o /dev/null "${AUTH[@]}" "${JSON[@]}" -X POST "$GRAPH/servicePrincipals/$GRAPH_SP_ID/appRoleAssignedTo" \
     -d "{\"principalId\":\"$SP_ID\",\"resourceId\":\"$GRAPH_SP_ID\",\"appRoleId\":\"$ROLE_ID\"}"
-c -o /dev/null "${AUTH[@]}" "${JSON[@]}" -X POST "$GRAPH/oauth2PermissionGrants" \
+cr -o /dev/null "${AUTH[@]}" "${JSON[@]}" -X POST "$GRAPH/oauth2PermissionGrants" \
     -d "{\"clientId\":\"$SP_ID\",\"consentType\":\"AllPrincipals\",\"resourceId\":\"$GRAPH_SP_ID\",\"scope\":\"User.Read\"}"
 
 # 5. The client secret's value.
-SECRET=$(c "${AUTH[@]}" "${JSON[@]}" -X POST "$GRAPH/applications/$APP_OBJECT_ID/addPassword" \
+SECRET=$(cr "${AUTH[@]}" "${JSON[@]}" -X POST "$GRAPH/applications/$APP_OBJECT_ID/addPassword" \
     -d '{"passwordCredential":{"displayName":"Kong DCR"}}' | jq -r .secretText)
 
 # 6. Konnect: the DCR provider (issuer without a trailing slash), its check, the auth strategy.
 PROVIDER_ID=$(c "${KAUTH[@]}" "${JSON[@]}" -X POST "$KONNECT/v2/dcr-providers" \
     -d "{\"name\":\"Azure DCR manual\",\"provider_type\":\"azureAd\",\"issuer\":\"https://sts.windows.net/$TENANT\",
          \"dcr_config\":{\"initial_client_id\":\"$APP_ID\",\"initial_client_secret\":\"$SECRET\"}}" | jq -r .id)
-[ "$(c "${KAUTH[@]}" -X POST "$KONNECT/v2/dcr-providers/$PROVIDER_ID/verify" | jq -r .status)" = success ] || fail "the provider check failed"
+verified() { [ "$(c "${KAUTH[@]}" -X POST "$KONNECT/v2/dcr-providers/$PROVIDER_ID/verify" | jq -r .status)" = success ]; }
+if [ -n "$poll" ]; then
+    deadline=$((SECONDS + 120))
+    until verified; do
+        [ "$SECONDS" -lt "$deadline" ] || fail "the provider check still fails after 120 s"
+        sleep "$poll"
+    done
+else
+    verified || fail "the provider check failed"
+fi
 STRATEGY_ID=$(c "${KAUTH[@]}" "${JSON[@]}" -X POST "$KONNECT/v2/application-auth-strategies" \
     -d "{\"name\":\"Azure Auth manual\",\"display_name\":\"Azure Auth\",\"strategy_type\":\"openid_connect\",
          \"configs\":{\"openid-connect\":{\"issuer\":\"https://sts.windows.net/$TENANT\",\"credential_claim\":[\"appid\"],
@@ -83,6 +118,13 @@ STRATEGY_ID=$(c "${KAUTH[@]}" "${JSON[@]}" -X POST "$KONNECT/v2/application-auth
 c -o /dev/null "${KAUTH[@]}" "${JSON[@]}" -X PUT "$KONNECT/v3/apis/$API_ID/publications/$PORTAL_ID" \
     -d "{\"auth_strategy_ids\":[\"$STRATEGY_ID\"],\"visibility\":\"public\",\"auto_approve_registrations\":true}"
 SLUG=$(c "${KAUTH[@]}" "$KONNECT/v3/apis/$API_ID" | jq -r '.slug // .name')
+
+if [ "$round_trip" = 0 ]; then
+    # The app's own v1 token, as dcr-wizard's validation asks for it.
+    cr -o /dev/null -X POST "$BASE/login/$TENANT/oauth2/token" --data-urlencode grant_type=client_credentials \
+        --data-urlencode "client_id=$APP_ID" --data-urlencode "client_secret=$SECRET" --data-urlencode "resource=https://graph.microsoft.com"
+    exit 0
+fi
 
 # 8. A developer creates an application in the portal (DCR creates it in Entra ID) and registers it.
 PORTAL="$BASE/portal/$PORTAL_ID/api/v3"
