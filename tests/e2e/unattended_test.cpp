@@ -280,6 +280,24 @@ TEST_F(UnattendedTest, AnAppSomeoneElseMadeIsNeverChangedAndNeverDeleted) {
     EXPECT_TRUE(sandboxList("konnect", "dcr_providers").isEmpty());
 }
 
+// Objects whose creation was answered after the run was cut short carry the tag but no record:
+// clean-up, even without a resume first, finds them by name and removes them.
+TEST_F(UnattendedTest, CleanupWithoutAResumeRemovesTaggedObjectsThatWereNeverRecorded) {
+    for (const char* path : {"^/graph/v1.0/applications$", "^/konnect/v2/dcr-providers$", "^/konnect/v2/application-auth-strategies$"}) {
+        http("POST", QStringLiteral("/_sandbox/reset"));
+        QFile::remove(statePath);
+        const QJsonObject fault{{QStringLiteral("kind"), QStringLiteral("lost_answer")}, {QStringLiteral("method"), QStringLiteral("POST")},
+                                {QStringLiteral("path"), QString::fromLatin1(path)}, {QStringLiteral("count"), 1}};
+        http("POST", QStringLiteral("/_sandbox/faults"), QJsonDocument(QJsonArray{fault}).toJson());
+        const WizardRun cut = wizard({QStringLiteral("--request-timeout"), QStringLiteral("3")});
+        EXPECT_EQ(cut.exitCode, 4) << path << ": " << cut.err.toStdString();
+        http("DELETE", QStringLiteral("/_sandbox/faults"));
+        const WizardRun cleanup = wizard({QStringLiteral("--cleanup")});
+        ASSERT_EQ(cleanup.exitCode, 0) << path << ": " << cleanup.err.toStdString();
+        expectNothingLeft(cleanup);
+    }
+}
+
 // A recorded object that lost this setup's tag, or was replaced by another one of the same name,
 // is not this setup's any more: clean-up deletes none of it and says which.
 TEST_F(UnattendedTest, ARecordedObjectThatLostItsTagOrWasReplacedIsNotDeleted) {

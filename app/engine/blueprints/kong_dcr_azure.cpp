@@ -548,6 +548,34 @@ void providerStep(Context& ctx, StepDone done, bool dryRun) {
     });
 }
 
+// Clean-up of a Konnect entity the step finds by name: the recorded ones, then one of the
+// profile's name that carries this setup's label without a record (a create whose answer never
+// came), which is recorded now and removed the same way.
+template <typename Entity>
+void removeKonnectEntities(Context& ctx, StepDone done, const QString& step, const QString& kind, const QString& name, RemoveOne remove,
+                           std::function<void(const QString&, Callback<std::optional<Entity>>)> find) {
+    removeCreated(ctx, step, kind, remove, [&ctx, done, step, kind, name, remove, find](const std::optional<Error>& error, const QStringList& said) {
+        if (error || ctx.creationTag.isEmpty()) {
+            done(cleanupResult(error, said));
+            return;
+        }
+        find(name, [&ctx, done, step, kind, name, remove, said](const Result<std::optional<Entity>>& r) {
+            if (!r.ok()) {
+                done(cleanupResult(r.error, said));
+                return;
+            }
+            if (!r.value->has_value() || !hasCreationTag((*r.value)->labels, ctx)) {
+                done(cleanupResult(std::nullopt, said));
+                return;
+            }
+            recordCreated(ctx, kind, (*r.value)->id, step, name);
+            removeCreated(ctx, step, kind, remove, [done, said](const std::optional<Error>& e, const QStringList& more) {
+                done(cleanupResult(e, said + more));
+            });
+        });
+    });
+}
+
 void deleteProviderStep(Context& ctx, StepDone done) {
     const RemoveOne remove = [](Context& c, const ObjectRecord& provider, Removed removed) {
         c.services.konnect->dcrProvider(provider.id, [&c, provider, removed](const Result<std::optional<KonnectDcrProvider>>& found) {
@@ -568,8 +596,10 @@ void deleteProviderStep(Context& ctx, StepDone done) {
             });
         });
     };
-    removeCreated(ctx, QLatin1String(kProviderStepId), kinds::kDcrProvider, remove,
-                  [done](const std::optional<Error>& error, const QStringList& said) { done(cleanupResult(error, said)); });
+    removeKonnectEntities<KonnectDcrProvider>(ctx, done, QLatin1String(kProviderStepId), kinds::kDcrProvider, ctx.profile.konnect.dcrProviderName, remove,
+                                              [&ctx](const QString& name, Callback<std::optional<KonnectDcrProvider>> found) {
+                                                  ctx.services.konnect->findDcrProvider(name, std::move(found));
+                                              });
 }
 
 // New credentials take a while to work everywhere in Entra ID: keep asking Konnect to verify, every
@@ -686,8 +716,10 @@ void deleteStrategyStep(Context& ctx, StepDone done) {
             });
         });
     };
-    removeCreated(ctx, QLatin1String(kStrategyStepId), kinds::kAuthStrategy, remove,
-                  [done](const std::optional<Error>& error, const QStringList& said) { done(cleanupResult(error, said)); });
+    removeKonnectEntities<KonnectAuthStrategy>(ctx, done, QLatin1String(kStrategyStepId), kinds::kAuthStrategy, ctx.profile.konnect.authStrategyName, remove,
+                                               [&ctx](const QString& name, Callback<std::optional<KonnectAuthStrategy>> found) {
+                                                   ctx.services.konnect->findAuthStrategy(name, std::move(found));
+                                               });
 }
 
 void publishWith(Context& ctx, StepDone done, bool dryRun, const KonnectApi& api, const KonnectPortal& portal) {
