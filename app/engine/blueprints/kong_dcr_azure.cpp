@@ -912,7 +912,8 @@ void tokenFor(Context& ctx, const QString& clientId, const QString& secret, Call
             return;
         }
         const QByteArray token = t.value->accessToken.toUtf8();
-        ctx.services.tokens->checkV1Token(tenant, token, Profile::issuerFor(tenant), clientId,
+        // The token must also be for the resource it was asked for, as Kong checks it.
+        ctx.services.tokens->checkV1Token(tenant, token, Profile::issuerFor(tenant), clientId, ctx.graphResource,
                                           [done, token](const Result<TokenCheck>& c) {
             if (!c.ok()) {
                 done(Result<QString>::failure(*c.error));
