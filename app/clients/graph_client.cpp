@@ -68,6 +68,19 @@ bool alreadyExists(const Error& error, const HttpResponse& response) {
            || (error.httpStatus == 400 && body.says(QLatin1String("already exists")));
 }
 
+// Maps a found-or-not object to the typed value (T::fromJson).
+template <typename T>
+Callback<std::optional<QJsonObject>> mapObject(Callback<std::optional<T>> done) {
+    return [done = std::move(done)](const Result<std::optional<QJsonObject>>& r) {
+        if (!r.ok())
+            done(Result<std::optional<T>>::failure(*r.error));
+        else if (!r.value->has_value())
+            done(Result<std::optional<T>>::success(std::nullopt));
+        else
+            done(Result<std::optional<T>>::success(T::fromJson(**r.value)));
+    };
+}
+
 template <typename T, typename FromJson>
 Result<QList<T>> listOf(const Result<QJsonArray>& r, FromJson fromJson) {
     if (!r.ok())
@@ -218,24 +231,7 @@ void GraphClient::findApplicationsByDisplayName(const QString& displayName, Call
 }
 
 void GraphClient::applicationByAppId(const QString& appId, Callback<std::optional<GraphApplication>> done) {
-    using R = Result<std::optional<GraphApplication>>;
-    const QUrl u = url(QStringLiteral("/applications(appId=%1)").arg(odataKey(appId)));
-    const QPointer<GraphClient> self(this);
-    m_http.send(request("GET", u), [self, done = std::move(done)](const HttpResponse& response, const std::optional<Error>& error) {
-        if (!self)
-            return;
-        // Only Graph's own "no such object" means absent; a bare 404 is a wrong address.
-        if (error && error->code == QLatin1String("graph.Request_ResourceNotFound")) {
-            done(R::success(std::nullopt));
-            return;
-        }
-        if (error) {
-            done(R::failure(*error));
-            return;
-        }
-        const GraphApplication app = GraphApplication::fromJson(response.json());
-        done(app.id.isEmpty() ? R::failure(unexpected(response)) : R::success(app));
-    });
+    object(url(QStringLiteral("/applications(appId=%1)").arg(odataKey(appId))), mapObject<GraphApplication>(std::move(done)));
 }
 
 void GraphClient::object(const QUrl& u, Callback<std::optional<QJsonObject>> done) {
@@ -259,28 +255,12 @@ void GraphClient::object(const QUrl& u, Callback<std::optional<QJsonObject>> don
 }
 
 void GraphClient::application(const QString& objectId, Callback<std::optional<GraphApplication>> done) {
-    object(url(QStringLiteral("/applications/") + pathSegment(objectId)), [done = std::move(done)](const Result<std::optional<QJsonObject>>& r) {
-        using R = Result<std::optional<GraphApplication>>;
-        if (!r.ok())
-            done(R::failure(*r.error));
-        else if (!r.value->has_value())
-            done(R::success(std::nullopt));
-        else
-            done(R::success(GraphApplication::fromJson(**r.value)));
-    });
+    object(url(QStringLiteral("/applications/") + pathSegment(objectId)), mapObject<GraphApplication>(std::move(done)));
 }
 
 void GraphClient::servicePrincipal(const QString& id, Callback<std::optional<GraphServicePrincipal>> done) {
     const QString path = QStringLiteral("/servicePrincipals/") + pathSegment(id) + query({{"$select", QStringLiteral("id,appId,displayName,tags")}});
-    object(url(path), [done = std::move(done)](const Result<std::optional<QJsonObject>>& r) {
-        using R = Result<std::optional<GraphServicePrincipal>>;
-        if (!r.ok())
-            done(R::failure(*r.error));
-        else if (!r.value->has_value())
-            done(R::success(std::nullopt));
-        else
-            done(R::success(GraphServicePrincipal::fromJson(**r.value)));
-    });
+    object(url(path), mapObject<GraphServicePrincipal>(std::move(done)));
 }
 
 void GraphClient::createApplication(const QJsonObject& body, Callback<GraphApplication> done) {

@@ -370,20 +370,10 @@ void KonnectClient::findApi(const QString& name, Callback<std::optional<KonnectA
 }
 
 void KonnectClient::publication(const QString& apiId, const QString& portalId, Callback<std::optional<KonnectPublication>> done) {
-    using R = Result<std::optional<KonnectPublication>>;
-    const QString path = QStringLiteral("/v3/apis/%1/publications/%2").arg(pathSegment(apiId), pathSegment(portalId));
-    const QPointer<KonnectClient> self(this);
-    m_http.send(request("GET", m_base, path), [self, apiId, portalId, done = std::move(done)](const HttpResponse& response,
-                                                                                           const std::optional<Error>& error) {
-        if (!self)
-            return;
-        if (error && error->httpStatus == 404)
-            done(R::success(std::nullopt));
-        else if (error)
-            done(R::failure(*error));
-        else
-            done(R::success(publicationFromJson(response.json(), apiId, portalId)));
-    });
+    findByPath(QStringLiteral("/v3/apis/%1/publications/%2").arg(pathSegment(apiId), pathSegment(portalId)),
+               mapFound<KonnectPublication>(std::move(done), [apiId, portalId](const QJsonObject& json) {
+                   return publicationFromJson(json, apiId, portalId);
+               }));
 }
 
 void KonnectClient::publish(const KonnectPublication& publication, Callback<KonnectPublication> done) {

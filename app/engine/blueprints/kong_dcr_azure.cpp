@@ -548,18 +548,45 @@ void providerStep(Context& ctx, StepDone done, bool dryRun) {
     });
 }
 
-// Clean-up of a Konnect entity the step finds by name: the recorded ones, then one of the
-// profile's name that carries this setup's label without a record (a create whose answer never
+// How clean-up reaches one kind of Konnect entity the plan finds by name, and the sentences it
+// says about it ('%1' is the entity's name).
+template <typename Entity>
+struct KonnectEntityCleanup {
+    QString step, kind, profileName;
+    QString subject, gone, deleted;  // "The DCR provider '%1'", "… was already gone.", "Deleted …."
+    std::function<void(const QString& id, Callback<std::optional<Entity>>)> get;
+    std::function<void(const QString& name, Callback<std::optional<Entity>>)> find;
+    std::function<void(const QString& id, Callback<Nothing>)> remove;
+};
+
+// Removes the recorded entities, each after checking it still carries this setup's label; then one
+// of the profile's name that carries the label without a record (a create whose answer never
 // came), which is recorded now and removed the same way.
 template <typename Entity>
-void removeKonnectEntities(Context& ctx, StepDone done, const QString& step, const QString& kind, const QString& name, RemoveOne remove,
-                           std::function<void(const QString&, Callback<std::optional<Entity>>)> find) {
-    removeCreated(ctx, step, kind, remove, [&ctx, done, step, kind, name, remove, find](const std::optional<Error>& error, const QStringList& said) {
+void removeKonnectEntities(Context& ctx, StepDone done, const KonnectEntityCleanup<Entity>& calls) {
+    const RemoveOne removeOne = [calls](Context& c, const ObjectRecord& entity, Removed removed) {
+        calls.get(entity.id, [&c, calls, entity, removed](const Result<std::optional<Entity>>& found) {
+            if (!found.ok()) {
+                removed(found.error, {});
+                return;
+            }
+            if (!found.value->has_value()) {
+                removed(std::nullopt, calls.gone.arg(entity.name));
+                return;
+            }
+            if (!hasCreationTag((*found.value)->labels, c)) {
+                removed(notOursAnyMore(calls.subject.arg((*found.value)->name), entity.id, tr("it no longer carries this setup's label.")), {});
+                return;
+            }
+            calls.remove(entity.id, [calls, removed, name = entity.name](const Result<Nothing>& r) { removed(r.error, calls.deleted.arg(name)); });
+        });
+    };
+    removeCreated(ctx, calls.step, calls.kind, removeOne, [&ctx, done, calls, removeOne](const std::optional<Error>& error, const QStringList& said) {
         if (error || ctx.creationTag.isEmpty()) {
             done(cleanupResult(error, said));
             return;
         }
-        find(name, [&ctx, done, step, kind, name, remove, said](const Result<std::optional<Entity>>& r) {
+        calls.find(calls.profileName, [&ctx, done, calls, removeOne, said](const Result<std::optional<Entity>>& r) {
             if (!r.ok()) {
                 done(cleanupResult(r.error, said));
                 return;
@@ -568,8 +595,8 @@ void removeKonnectEntities(Context& ctx, StepDone done, const QString& step, con
                 done(cleanupResult(std::nullopt, said));
                 return;
             }
-            recordCreated(ctx, kind, (*r.value)->id, step, name);
-            removeCreated(ctx, step, kind, remove, [done, said](const std::optional<Error>& e, const QStringList& more) {
+            recordCreated(ctx, calls.kind, (*r.value)->id, calls.step, calls.profileName);
+            removeCreated(ctx, calls.step, calls.kind, removeOne, [done, said](const std::optional<Error>& e, const QStringList& more) {
                 done(cleanupResult(e, said + more));
             });
         });
@@ -577,29 +604,18 @@ void removeKonnectEntities(Context& ctx, StepDone done, const QString& step, con
 }
 
 void deleteProviderStep(Context& ctx, StepDone done) {
-    const RemoveOne remove = [](Context& c, const ObjectRecord& provider, Removed removed) {
-        c.services.konnect->dcrProvider(provider.id, [&c, provider, removed](const Result<std::optional<KonnectDcrProvider>>& found) {
-            if (!found.ok()) {
-                removed(found.error, {});
-                return;
-            }
-            if (!found.value->has_value()) {
-                removed(std::nullopt, tr("The DCR provider '%1' was already gone.").arg(provider.name));
-                return;
-            }
-            if (!hasCreationTag((*found.value)->labels, c)) {
-                removed(notOursAnyMore(tr("The DCR provider '%1'").arg((*found.value)->name), provider.id, tr("it no longer carries this setup's label.")), {});
-                return;
-            }
-            c.services.konnect->deleteDcrProvider(provider.id, [removed, name = provider.name](const Result<Nothing>& r) {
-                removed(r.error, tr("Deleted the DCR provider '%1'.").arg(name));
-            });
-        });
-    };
-    removeKonnectEntities<KonnectDcrProvider>(ctx, done, QLatin1String(kProviderStepId), kinds::kDcrProvider, ctx.profile.konnect.dcrProviderName, remove,
-                                              [&ctx](const QString& name, Callback<std::optional<KonnectDcrProvider>> found) {
-                                                  ctx.services.konnect->findDcrProvider(name, std::move(found));
-                                              });
+    KonnectClient* konnect = ctx.services.konnect;
+    KonnectEntityCleanup<KonnectDcrProvider> calls;
+    calls.step = QLatin1String(kProviderStepId);
+    calls.kind = kinds::kDcrProvider;
+    calls.profileName = ctx.profile.konnect.dcrProviderName;
+    calls.subject = tr("The DCR provider '%1'");
+    calls.gone = tr("The DCR provider '%1' was already gone.");
+    calls.deleted = tr("Deleted the DCR provider '%1'.");
+    calls.get = [konnect](const QString& id, Callback<std::optional<KonnectDcrProvider>> found) { konnect->dcrProvider(id, std::move(found)); };
+    calls.find = [konnect](const QString& name, Callback<std::optional<KonnectDcrProvider>> found) { konnect->findDcrProvider(name, std::move(found)); };
+    calls.remove = [konnect](const QString& id, Callback<Nothing> removed) { konnect->deleteDcrProvider(id, std::move(removed)); };
+    removeKonnectEntities(ctx, done, calls);
 }
 
 // New credentials take a while to work everywhere in Entra ID: keep asking Konnect to verify, every
@@ -697,29 +713,18 @@ void strategyStep(Context& ctx, StepDone done, bool dryRun) {
 }
 
 void deleteStrategyStep(Context& ctx, StepDone done) {
-    const RemoveOne remove = [](Context& c, const ObjectRecord& strategy, Removed removed) {
-        c.services.konnect->authStrategy(strategy.id, [&c, strategy, removed](const Result<std::optional<KonnectAuthStrategy>>& found) {
-            if (!found.ok()) {
-                removed(found.error, {});
-                return;
-            }
-            if (!found.value->has_value()) {
-                removed(std::nullopt, tr("The auth strategy '%1' was already gone.").arg(strategy.name));
-                return;
-            }
-            if (!hasCreationTag((*found.value)->labels, c)) {
-                removed(notOursAnyMore(tr("The auth strategy '%1'").arg((*found.value)->name), strategy.id, tr("it no longer carries this setup's label.")), {});
-                return;
-            }
-            c.services.konnect->deleteAuthStrategy(strategy.id, [removed, name = strategy.name](const Result<Nothing>& r) {
-                removed(r.error, tr("Deleted the auth strategy '%1'.").arg(name));
-            });
-        });
-    };
-    removeKonnectEntities<KonnectAuthStrategy>(ctx, done, QLatin1String(kStrategyStepId), kinds::kAuthStrategy, ctx.profile.konnect.authStrategyName, remove,
-                                               [&ctx](const QString& name, Callback<std::optional<KonnectAuthStrategy>> found) {
-                                                   ctx.services.konnect->findAuthStrategy(name, std::move(found));
-                                               });
+    KonnectClient* konnect = ctx.services.konnect;
+    KonnectEntityCleanup<KonnectAuthStrategy> calls;
+    calls.step = QLatin1String(kStrategyStepId);
+    calls.kind = kinds::kAuthStrategy;
+    calls.profileName = ctx.profile.konnect.authStrategyName;
+    calls.subject = tr("The auth strategy '%1'");
+    calls.gone = tr("The auth strategy '%1' was already gone.");
+    calls.deleted = tr("Deleted the auth strategy '%1'.");
+    calls.get = [konnect](const QString& id, Callback<std::optional<KonnectAuthStrategy>> found) { konnect->authStrategy(id, std::move(found)); };
+    calls.find = [konnect](const QString& name, Callback<std::optional<KonnectAuthStrategy>> found) { konnect->findAuthStrategy(name, std::move(found)); };
+    calls.remove = [konnect](const QString& id, Callback<Nothing> removed) { konnect->deleteAuthStrategy(id, std::move(removed)); };
+    removeKonnectEntities(ctx, done, calls);
 }
 
 void publishWith(Context& ctx, StepDone done, bool dryRun, const KonnectApi& api, const KonnectPortal& portal) {
