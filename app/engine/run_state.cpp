@@ -1,5 +1,7 @@
 #include "engine/run_state.h"
 
+#include "core/redaction.h"
+
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
@@ -124,7 +126,8 @@ bool RunState::save(QString* error) const {
         recorded.insert(it.key(), QJsonObject{{QStringLiteral("status"), it->status},
                                               {QStringLiteral("outcome"), it->outcome},
                                               {QStringLiteral("created"), it->created},
-                                              {QStringLiteral("summary"), it->summary},
+                                              // Summaries quote the services' own words: redacted, as in every log.
+                                              {QStringLiteral("summary"), redactText(it->summary)},
                                               {QStringLiteral("updated_at"), it->updatedAt}});
     }
     const QJsonObject root{{QStringLiteral("version"), kStateVersion},

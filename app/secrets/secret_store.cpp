@@ -88,7 +88,8 @@ QString describe(SecretStatus status) {
     return {};
 }
 
-SecretStore::SecretStore(QString indexFile, QObject* parent) : QObject(parent), m_indexFile(std::move(indexFile)) {}
+SecretStore::SecretStore(QString indexFile, BackendCheck check, QObject* parent)
+    : QObject(parent), m_indexFile(std::move(indexFile)), m_backendKnownPresent(check == BackendCheck::Skip) {}
 
 void SecretStore::write(const SecretKey& key, const QString& value, Callback done) {
     if (value.toUtf8().size() > kMaxValueBytes) {

@@ -55,7 +55,12 @@ public:
 
     // indexFile: the INI file that records which entries exist. Empty means the application's
     // default settings location.
-    explicit SecretStore(QString indexFile = {}, QObject* parent = nullptr);
+    // BackendCheck::FirstAskTheBus (the default) asks the session bus whether a Secret Service
+    // exists before the first job, so that its absence is told plainly; Skip hands every job to
+    // QtKeychain as it is, whose own refusal (never its plaintext fallback) is then the answer.
+    enum class BackendCheck { FirstAskTheBus, Skip };
+    explicit SecretStore(QString indexFile = {}, QObject* parent = nullptr) : SecretStore(std::move(indexFile), BackendCheck::FirstAskTheBus, parent) {}
+    SecretStore(QString indexFile, BackendCheck check, QObject* parent = nullptr);
 
     void write(const SecretKey& key, const QString& value, Callback done);
     void read(const SecretKey& key, Callback done);

@@ -49,4 +49,21 @@ TEST(NoKeychain, WriteAndReadReportNoKeychainAndNothingReachesTheDisk) {
     EXPECT_EQ(filesContaining(scratch, value), QStringList());
 }
 
+// The same write handed straight to QtKeychain, without the store's own look at the bus first: with
+// no Secret Service it must refuse by itself, and nothing of the secret may reach the disk.
+TEST(NoKeychain, QtKeychainItselfRefusesAndNothingReachesTheDisk) {
+    const QString scratch = qEnvironmentVariable("DCR_TEST_SCRATCH");
+    ASSERT_FALSE(scratch.isEmpty()) << "run through tests/support/without-keychain.sh";
+    SecretStore store(QDir(scratch).filePath(QStringLiteral("config/direct.ini")), SecretStore::BackendCheck::Skip);
+    const auto key = SecretKey::initialClientSecret(QStringLiteral("direct"), QStringLiteral("t"), QStringLiteral("a"));
+    const QByteArray value = "straight-to-qtkeychain-value-5d9a1b";
+    auto written = dcr::test::awaitCallback<SecretResult>([&](auto cb) { store.write(key, QString::fromLatin1(value), cb); }, 60000);
+    ASSERT_TRUE(written.has_value()) << "QtKeychain never answered";
+    EXPECT_NE(written->status, SecretStatus::Ok) << "a keychain took the secret where none exists";
+    auto readBack = dcr::test::awaitCallback<SecretResult>([&](auto cb) { store.read(key, cb); }, 60000);
+    ASSERT_TRUE(readBack.has_value());
+    EXPECT_TRUE(readBack->value.isEmpty());
+    EXPECT_EQ(filesContaining(scratch, value), QStringList()) << "the secret reached the disk";
+}
+
 }  // namespace

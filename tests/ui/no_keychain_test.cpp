@@ -10,6 +10,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QMimeData>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -41,6 +42,10 @@ TEST(WizardWithoutKeychain, WarnsFirstThenShowsTheSecretOnceToCopy) {
     ASSERT_GE(secret.size(), 16);
     driver.click("secretOnceCopyButton");
     EXPECT_EQ(QApplication::clipboard()->text(), secret);
+    // Marked as a password, so that clipboard managers keep it out of their history.
+    const QMimeData* copied = QApplication::clipboard()->mimeData();
+    ASSERT_NE(copied, nullptr);
+    EXPECT_EQ(copied->data(QStringLiteral("x-kde-passwordManagerHint")), QByteArrayLiteral("secret"));
     EXPECT_TRUE(driver.find<QLabel>("secretOnceStatus")->text().contains(QStringLiteral("60 seconds")));
 
     EXPECT_FALSE(driver.find<QPlainTextEdit>("applyLog")->toPlainText().contains(secret));

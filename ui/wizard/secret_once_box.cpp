@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
+#include <QMimeData>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -64,7 +65,12 @@ void SecretOnceBox::showSecret(const QString& secret) {
 }
 
 void SecretOnceBox::copy() {
-    QApplication::clipboard()->setText(m_value->text());
+    // The password-manager hint tells clipboard managers (Klipper, and those that follow KDE's
+    // convention) not to keep it in their history.
+    auto* data = new QMimeData;
+    data->setText(m_value->text());
+    data->setData(QStringLiteral("x-kde-passwordManagerHint"), QByteArrayLiteral("secret"));
+    QApplication::clipboard()->setMimeData(data);
     m_status->setText(tr("Copied. The clipboard will be cleared in 60 seconds."));
     m_clearClipboard.start();
 }
