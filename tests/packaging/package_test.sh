@@ -179,7 +179,7 @@ run_installed() {
     jq -e '.ok == true and .profile == "sandbox-demo"' "$work/run.out" >/dev/null || fail "the summary does not say ok: $(cat "$work/run.out")"
     jq -e '(.steps | length) >= 5 and all(.steps[]; .status == "done")' "$work/run.out" >/dev/null ||
         fail "not every step is done: $(jq -c '[.steps[] | {id, status}]' "$work/run.out")"
-    [ -n "$(find "$home/data" -path '*dcr-wizard/state/sandbox-demo.json' -size +0)" ] ||
+    [ -n "$(find "$home/data" -path '*dcr-wizard/state/sandbox-demo@sandbox.json' -size +0)" ] ||
         fail "the run saved no progress under its XDG_DATA_HOME"
     if [ -n "${DCR_KEYRING_SESSION:-}" ]; then
         local tenant app entry
