@@ -113,7 +113,6 @@ bool RunState::load(QString* error) {
         const QJsonObject o = it.value().toObject();
         steps.insert(it.key(), StepRecord{o.value(QStringLiteral("status")).toString(),
                                           o.value(QStringLiteral("outcome")).toString(),
-                                          o.value(QStringLiteral("created")).toBool(),
                                           o.value(QStringLiteral("summary")).toString(),
                                           o.value(QStringLiteral("updated_at")).toString()});
     }
@@ -125,7 +124,6 @@ bool RunState::save(QString* error) const {
     for (auto it = steps.begin(); it != steps.end(); ++it) {
         recorded.insert(it.key(), QJsonObject{{QStringLiteral("status"), it->status},
                                               {QStringLiteral("outcome"), it->outcome},
-                                              {QStringLiteral("created"), it->created},
                                               // Summaries quote the services' own words: redacted, as in every log.
                                               {QStringLiteral("summary"), redactText(it->summary)},
                                               {QStringLiteral("updated_at"), it->updatedAt}});

@@ -8,14 +8,14 @@
 
 namespace dcr::engine {
 
-// What a setup has done so far, saved after every step so that an interrupted run resumes and
-// cleanup knows exactly what this tool created. Ids and statuses only: never a secret.
+// What a setup has done so far, saved after every step so that an interrupted run resumes, and what
+// it created (the ownership record) so that cleanup deletes exactly that. Ids and statuses only:
+// never a secret.
 class RunState {
 public:
     struct StepRecord {
         QString status;   // "done", "failed", "skipped"
         QString outcome;  // outcomeName()
-        bool created = false;  // this tool made the object: cleanup may delete it
         QString summary;
         QString updatedAt;
     };

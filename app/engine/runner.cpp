@@ -224,9 +224,6 @@ void Runner::record(const Step& step, const StepResult& result, StepStatus statu
     r.status = status == StepStatus::Done ? QStringLiteral("done")
                : status == StepStatus::Skipped ? QStringLiteral("skipped")
                                                : QStringLiteral("failed");
-    // Once created by this tool, always created by this tool: a later run adopting the same object
-    // must not make cleanup forget it.
-    r.created = r.created || (result.ok() && result.outcome == Outcome::Created);
     if (result.ok()) {
         r.outcome = outcomeName(result.outcome);
         r.summary = result.summary;

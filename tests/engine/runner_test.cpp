@@ -240,7 +240,7 @@ TEST_F(RunnerTest, AdoptingWhatAnEarlierRunCreatedKeepsItCleanable) {
     Runner second({rec.step(QStringLiteral("app"), {}, 10, Outcome::Adopted)}, ctx, &state);
     bool ok = false;
     ASSERT_TRUE(run(second, Runner::Mode::Apply, &ok));
-    EXPECT_TRUE(state.steps.value(QStringLiteral("app")).created);
+    EXPECT_TRUE(state.ownership.isCreated(kThing, QStringLiteral("app-123")));
 }
 
 // The tag a setup puts on what it creates is on disk before its first request, stays the same
