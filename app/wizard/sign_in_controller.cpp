@@ -49,7 +49,7 @@ bool SignInController::begin() {
     const Endpoints& endpoints = session.endpoints();
     ++m_attempt;
     m_signIn = std::make_unique<EntraSignIn>(session.http(), endpoints.login, profile.azure.tenant, profile.azure.publicClientId,
-                                             EntraSignIn::defaultScopes(endpoints.graph));
+                                             EntraSignIn::defaultScopes(QUrl(endpoints.graphResource)));
     const quint64 attempt = m_attempt;
     connect(m_signIn.get(), &EntraSignIn::signedIn, this, [this, attempt](const TokenSet& tokens) {
         if (attempt == m_attempt)
