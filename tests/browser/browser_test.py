@@ -37,6 +37,7 @@ try:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 except ImportError as e:  # install-deps.sh installs them: a missing one is a failure, not a skip
@@ -133,9 +134,17 @@ class Checks:
         return path
 
     def wait_for(self, condition, timeout=15):
-        return WebDriverWait(self.driver, timeout).until(condition)
+        # A page that is being replaced (a form submitted, a redirect followed) turns the element
+        # just found stale: that only means "not yet", so the condition is asked again.
+        return WebDriverWait(self.driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
     def text(self):
+        # The body read while the browser replaces the page goes stale under us: read it again.
+        for _ in range(20):
+            try:
+                return self.driver.find_element(By.TAG_NAME, "body").text
+            except StaleElementReferenceException:
+                time.sleep(0.05)
         return self.driver.find_element(By.TAG_NAME, "body").text
 
     def sign_in_as_admin(self, password):
